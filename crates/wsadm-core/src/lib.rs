@@ -1,0 +1,15 @@
+//! wsadm's shared AWS client layer: one `SdkConfig`, the clients built from it,
+//! target resolution (API name/id, stage, management endpoint, session table) and errors.
+
+pub mod apigw;
+pub mod clients;
+pub mod config;
+pub mod error;
+pub mod guard;
+pub mod target;
+
+pub use target::{Target, TargetArgs};
+
+pub use clients::Aws;
+pub use config::AwsOptions;
+pub use error::{AwsResultExt, Error, ErrorKind};

@@ -1,0 +1,1 @@
+//! The Lambda handlers (built in a later issue).

@@ -1,0 +1,1 @@
+//! The local API Gateway WebSocket emulator (built in a later issue).
