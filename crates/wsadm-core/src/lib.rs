@@ -6,6 +6,7 @@ pub mod clients;
 pub mod config;
 pub mod error;
 pub mod guard;
+pub mod store;
 pub mod target;
 
 pub use target::{Target, TargetArgs};
