@@ -4,6 +4,7 @@
 pub mod apigw;
 pub mod clients;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod guard;
 pub mod store;

@@ -1,0 +1,101 @@
+//! The small traits the handlers are written against: the session store, the @connections
+//! poster and the clock. Lambda and the local emulator plug in real ones; tests plug in fakes.
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use wsadm_core::connections::ConnError;
+use wsadm_core::store::{PutError, Session, SessionStore};
+use wsadm_core::Error;
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    async fn put_session(&self, s: &Session) -> Result<(), PutError>;
+    async fn get(&self, connection_id: &str) -> Result<Option<Session>, Error>;
+    async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error>;
+    async fn join(&self, connection_id: &str, room: &str, now_ms: i64) -> Result<Session, Error>;
+    async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, Error>;
+    /// The room's connection ids, page by page.
+    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>>;
+    async fn count_by_user(&self, user_id: &str) -> Result<u64, Error>;
+    async fn touch(&self, connection_id: &str, now_ms: i64) -> Result<bool, Error>;
+}
+
+#[async_trait]
+impl Store for SessionStore {
+    async fn put_session(&self, s: &Session) -> Result<(), PutError> {
+        SessionStore::put_session(self, s).await
+    }
+    async fn get(&self, connection_id: &str) -> Result<Option<Session>, Error> {
+        SessionStore::get(self, connection_id).await
+    }
+    async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error> {
+        SessionStore::delete(self, connection_id).await
+    }
+    async fn join(&self, connection_id: &str, room: &str, now_ms: i64) -> Result<Session, Error> {
+        SessionStore::join(self, connection_id, room, now_ms).await
+    }
+    async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, Error> {
+        SessionStore::leave(self, connection_id, room).await
+    }
+    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>> {
+        SessionStore::room_members(self, room).boxed()
+    }
+    async fn count_by_user(&self, user_id: &str) -> Result<u64, Error> {
+        SessionStore::count_by_user(self, user_id).await
+    }
+    async fn touch(&self, connection_id: &str, now_ms: i64) -> Result<bool, Error> {
+        SessionStore::touch(self, connection_id, now_ms).await
+    }
+}
+
+/// Posts to connections through the @connections API of the stage the event came from.
+#[async_trait]
+pub trait Gateway: Send + Sync {
+    async fn post(&self, endpoint: &str, connection_id: &str, data: &[u8]) -> Result<(), ConnError>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    }
+}
+
+/// The AWS @connections API, one client per management endpoint (a Lambda may serve several stages).
+pub struct ManagementGateway {
+    config: aws_config::SdkConfig,
+    clients: Mutex<HashMap<String, aws_sdk_apigatewaymanagement::Client>>,
+}
+
+impl ManagementGateway {
+    pub fn new(config: aws_config::SdkConfig) -> Self {
+        ManagementGateway { config, clients: Mutex::new(HashMap::new()) }
+    }
+
+    fn client(&self, endpoint: &str) -> aws_sdk_apigatewaymanagement::Client {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients
+            .entry(endpoint.to_string())
+            .or_insert_with(|| {
+                let conf =
+                    aws_sdk_apigatewaymanagement::config::Builder::from(&self.config).endpoint_url(endpoint).build();
+                aws_sdk_apigatewaymanagement::Client::from_conf(conf)
+            })
+            .clone()
+    }
+}
+
+#[async_trait]
+impl Gateway for ManagementGateway {
+    async fn post(&self, endpoint: &str, connection_id: &str, data: &[u8]) -> Result<(), ConnError> {
+        wsadm_core::connections::post(&self.client(endpoint), connection_id, data).await
+    }
+}
