@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('apis', 'apis', [CompletionResultType]::ParameterValue, 'List and inspect WebSocket APIs')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -157,6 +158,35 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
         'wsadm;apis;help;help' {
             break
         }
+        'wsadm;local' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (127.0.0.1); 0 picks a free one')
+            [CompletionResult]::new('--moto-url', '--moto-url', [CompletionResultType]::ParameterName, 'Use this running moto instead of starting one')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'Account id in ARNs (moto''s default)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close connections idle this long (AWS: 600)')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Close connections open this long (AWS: 7200)')
+            [CompletionResult]::new('--connect-rate', '--connect-rate', [CompletionResultType]::ParameterName, 'New connections per second (AWS: 500 per account and region)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wsadm;generate' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
@@ -247,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
         }
         'wsadm;help' {
             [CompletionResult]::new('apis', 'apis', [CompletionResultType]::ParameterValue, 'List and inspect WebSocket APIs')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -260,6 +291,9 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             break
         }
         'wsadm;help;apis;show' {
+            break
+        }
+        'wsadm;help;local' {
             break
         }
         'wsadm;help;generate' {

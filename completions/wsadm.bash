@@ -25,6 +25,9 @@ _wsadm() {
             wsadm,help)
                 cmd="wsadm__subcmd__help"
                 ;;
+            wsadm,local)
+                cmd="wsadm__subcmd__local"
+                ;;
             wsadm__subcmd__apis,help)
                 cmd="wsadm__subcmd__apis__subcmd__help"
                 ;;
@@ -73,6 +76,9 @@ _wsadm() {
             wsadm__subcmd__help,help)
                 cmd="wsadm__subcmd__help__subcmd__help"
                 ;;
+            wsadm__subcmd__help,local)
+                cmd="wsadm__subcmd__help__subcmd__local"
+                ;;
             wsadm__subcmd__help__subcmd__apis,ls)
                 cmd="wsadm__subcmd__help__subcmd__apis__subcmd__ls"
                 ;;
@@ -92,7 +98,7 @@ _wsadm() {
 
     case "${cmd}" in
         wsadm)
-            opts="-o -v -y -h -V --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version apis generate help"
+            opts="-o -v -y -h -V --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version apis local generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,7 +620,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__help)
-            opts="apis generate help"
+            opts="apis local generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,6 +724,102 @@ _wsadm() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsadm__subcmd__help__subcmd__local)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsadm__subcmd__local)
+            opts="-o -v -y -h -V --port --moto-url --account-id --idle-timeout --max-duration --connect-rate --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --moto-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

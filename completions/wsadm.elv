@@ -39,6 +39,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand apis 'List and inspect WebSocket APIs'
+            cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -145,6 +146,34 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         }
         &'wsadm;apis;help;help'= {
         }
+        &'wsadm;local'= {
+            cand --port 'Port to listen on (127.0.0.1); 0 picks a free one'
+            cand --moto-url 'Use this running moto instead of starting one'
+            cand --account-id 'Account id in ARNs (moto''s default)'
+            cand --idle-timeout 'Close connections idle this long (AWS: 600)'
+            cand --max-duration 'Close connections open this long (AWS: 7200)'
+            cand --connect-rate 'New connections per second (AWS: 500 per account and region)'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wsadm;generate'= {
             cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
             cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
@@ -228,6 +257,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         }
         &'wsadm;help'= {
             cand apis 'List and inspect WebSocket APIs'
+            cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -238,6 +268,8 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help;apis;ls'= {
         }
         &'wsadm;help;apis;show'= {
+        }
+        &'wsadm;help;local'= {
         }
         &'wsadm;help;generate'= {
             cand completions 'Print the completion script for a shell (or write it into --dir)'

@@ -42,6 +42,7 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -s y -l yes -d 'Answer yes to 
 complete -c wsadm -n "__fish_wsadm_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_needs_command" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
@@ -119,6 +120,29 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l port -d 'Port to listen on (127.0.0.1); 0 picks a free one' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l moto-url -d 'Use this running moto instead of starting one' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l max-duration -d 'Close connections open this long (AWS: 7200)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-rate -d 'New connections per second (AWS: 500 per account and region)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
@@ -177,9 +201,10 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'

@@ -119,9 +119,47 @@ pub enum Command {
     /// List and inspect WebSocket APIs
     #[command(subcommand)]
     Apis(ApisCommand),
+    /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
+    #[command(after_help = LOCAL_HELP)]
+    Local(LocalCommand),
     /// Generate shell completions and man pages
     #[command(subcommand)]
     Generate(GenerateCommand),
+}
+
+const LOCAL_HELP: &str = "\
+One endpoint serves the API Gateway v2 control plane, the WebSocket data plane
+(ws://127.0.0.1:PORT/apis/{apiId}/{stage}) and @connections
+(http://127.0.0.1:PORT/apis/{apiId}/{stage}/@connections/{id}); every other service
+(DynamoDB, Lambda, Logs, CloudWatch, IAM, STS) is forwarded to moto. AWS_PROXY routes to
+functions that are wsadm handlers run in process, configured by the function's environment
+in the Lambda service; HTTP_PROXY routes call your local server.
+
+Examples:
+  wsadm local                               # moto from .venv or PATH, port 4510
+  wsadm local --port 0 -o json              # a free port; the first line says which
+  wsadm local --moto-url http://127.0.0.1:5000 --idle-timeout 30";
+
+#[derive(Debug, Args)]
+pub struct LocalCommand {
+    /// Port to listen on (127.0.0.1); 0 picks a free one
+    #[arg(long, default_value_t = 4510)]
+    pub port: u16,
+    /// Use this running moto instead of starting one
+    #[arg(long, value_name = "URL")]
+    pub moto_url: Option<String>,
+    /// Account id in ARNs (moto's default)
+    #[arg(long, default_value = "123456789012")]
+    pub account_id: String,
+    /// Close connections idle this long (AWS: 600)
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub idle_timeout: u64,
+    /// Close connections open this long (AWS: 7200)
+    #[arg(long, value_name = "SECS", default_value_t = 7200)]
+    pub max_duration: u64,
+    /// New connections per second (AWS: 500 per account and region)
+    #[arg(long, value_name = "N", default_value_t = 500.0)]
+    pub connect_rate: f64,
 }
 
 #[derive(Debug, Subcommand)]

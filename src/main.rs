@@ -5,7 +5,7 @@ mod commands;
 mod output;
 
 use clap::Parser;
-use cli::{ApisCommand, Cli, Command, GenerateCommand};
+use cli::{ApisCommand, Cli, Command, GenerateCommand, LocalCommand};
 use commands::Ctx;
 use output::{Printer, Report};
 use std::process::ExitCode;
@@ -13,8 +13,8 @@ use wsadm_core::{Error, ErrorKind};
 
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "wsadm=warn,wsadm_core=warn,error",
-        1 => "wsadm=info,wsadm_core=info,warn",
+        0 => "wsadm=warn,wsadm_core=warn,wsadm_local=info,wsadm_handler=warn,error",
+        1 => "wsadm=info,wsadm_core=info,wsadm_local=info,wsadm_handler=info,warn",
         2 => "debug,hyper=info,h2=info",
         _ => "trace",
     };
@@ -39,7 +39,28 @@ async fn dispatch(ctx: &Ctx, printer: &Printer, command: Command) -> Result<Opti
             emit(printer, commands::generate::completions(shell, dir.as_deref())?)
         }
         Command::Generate(GenerateCommand::Man { dir }) => emit(printer, commands::generate::man(&dir)?),
+        Command::Local(l) => emit(printer, local(ctx, printer, l).await?),
     }
+}
+
+async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands::local::Stopped, Error> {
+    let region =
+        ctx.global.region.clone().or_else(|| std::env::var("AWS_REGION").ok()).unwrap_or_else(|| "us-east-1".into());
+    if l.idle_timeout == 0 || l.max_duration == 0 || l.connect_rate <= 0.0 {
+        return Err(Error::invalid("timeouts and the connect rate must be positive", "e.g. --idle-timeout 30"));
+    }
+    let limits = wsadm_local::Limits {
+        idle_timeout: std::time::Duration::from_secs(l.idle_timeout),
+        max_duration: std::time::Duration::from_secs(l.max_duration),
+        connect_rate: l.connect_rate,
+        ..Default::default()
+    };
+    let args =
+        commands::local::LocalArgs { port: l.port, moto_url: l.moto_url, region, account_id: l.account_id, limits };
+    commands::local::run(args, |ready| {
+        let _ = printer.print(ready);
+    })
+    .await
 }
 
 /// Where the AWS calls went, for "cannot reach" errors.
@@ -66,7 +87,12 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Long-running commands stop cleanly on Ctrl-C themselves; the rest are cut short.
+    let handles_interrupt = matches!(cli.command, Command::Local(_));
     let result = runtime.block_on(async {
+        if handles_interrupt {
+            return dispatch(&ctx, &printer, cli.command).await.map(|k| k.map(|k| k.exit_code()));
+        }
         tokio::select! {
             r = dispatch(&ctx, &printer, cli.command) => r.map(|k| k.map(|k| k.exit_code())),
             _ = tokio::signal::ctrl_c() => Ok(Some(ErrorKind::Interrupted.exit_code())),

@@ -2,6 +2,7 @@
 
 pub mod apis;
 pub mod generate;
+pub mod local;
 
 use crate::cli::GlobalArgs;
 use std::time::Duration;

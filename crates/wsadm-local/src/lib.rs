@@ -1,1 +1,15 @@
-//! The local API Gateway WebSocket emulator (built in a later issue).
+//! wsadm-local: the local API Gateway WebSocket stack. One port serves the API Gateway v2
+//! control plane, the WebSocket data plane and the @connections API; every other AWS service
+//! is forwarded to moto, chosen by the SigV4 credential scope.
+
+pub mod control;
+pub mod dataplane;
+pub mod events;
+pub mod integrations;
+pub mod model;
+pub mod registry;
+pub mod server;
+pub mod throttle;
+
+pub use dataplane::Limits;
+pub use server::{start, Config, Running};

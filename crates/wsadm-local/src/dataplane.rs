@@ -1,0 +1,554 @@
+//! The WebSocket data plane: upgrade -> authorizer -> `$connect` -> open; each message routed by
+//! the API's route selection expression; close -> `$disconnect`. AWS's limits apply.
+
+use crate::events::{self, EventContext};
+use crate::integrations::IntegrationError;
+use crate::registry::{Conn, Outbound};
+use crate::server::{text_response, Emulator, ResponseBody};
+use crate::throttle::TokenBucket;
+use futures::{SinkExt, StreamExt};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+
+/// AWS's limits, each configurable (tests shorten them).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub idle_timeout: Duration,
+    pub max_duration: Duration,
+    pub max_frame_bytes: usize,
+    pub max_message_bytes: usize,
+    /// New connections per second (account and region).
+    pub connect_rate: f64,
+    /// Bytes queued for one client before posts to it get 429.
+    pub max_queued_bytes: usize,
+    /// Frames queued for one client before posts to it get 429.
+    pub max_queued_frames: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            idle_timeout: Duration::from_secs(600),
+            max_duration: Duration::from_secs(2 * 3600),
+            max_frame_bytes: 32 * 1024,
+            max_message_bytes: 128 * 1024,
+            connect_rate: 500.0,
+            max_queued_bytes: 1 << 20,
+            max_queued_frames: 256,
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Random ids in AWS's style: connection ids are 12 random bytes in base64 (ending in `=`
+/// often enough that encoding bugs show).
+pub fn new_id(bytes: usize) -> String {
+    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    base64_encode(&raw)
+}
+
+pub fn connection_id() -> String {
+    new_id(11)
+}
+
+/// Evaluates `$request.body.a.b` on a message; None when the body is not JSON or lacks the path.
+pub fn select_route_value(expression: &str, body: &str) -> Option<String> {
+    let path = expression.strip_prefix("$request.body.")?;
+    let root: Value = serde_json::from_str(body).ok()?;
+    let mut v = &root;
+    for part in path.split('.') {
+        v = v.get(part)?;
+    }
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_query(q: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+        m.entry(k.into_owned()).or_default().push(v.into_owned());
+    }
+    m
+}
+
+fn header_map(req: &Request<Incoming>) -> BTreeMap<String, Vec<String>> {
+    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in req.headers() {
+        if let Ok(v) = v.to_str() {
+            m.entry(k.as_str().to_string()).or_default().push(v.to_string());
+        }
+    }
+    m
+}
+
+/// What a client sees when a message cannot be handled (AWS's error frame).
+fn error_frame(message: &str, connection_id: &str, request_id: &str) -> String {
+    json!({ "message": message, "connectionId": connection_id, "requestId": request_id }).to_string()
+}
+
+fn status_of(resp: &Value) -> u16 {
+    resp.get("statusCode").and_then(Value::as_u64).map(|s| s as u16).unwrap_or(200)
+}
+
+/// Everything a connection's events need, copied out of the control plane.
+struct ConnectPlan {
+    stage_variables: BTreeMap<String, String>,
+    authorizer: Option<crate::model::Authorizer>,
+    connect_integration: Option<crate::model::Integration>,
+}
+
+impl Emulator {
+    /// `GET /apis/{apiId}/{stage}` with an Upgrade header.
+    pub async fn websocket(self: &Arc<Self>, req: Request<Incoming>, remote: SocketAddr) -> Response<ResponseBody> {
+        let path = req.uri().path().trim_end_matches('/').to_string();
+        let mut parts = path.trim_start_matches('/').split('/');
+        let (Some("apis"), Some(api_id), Some(stage), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return text_response(StatusCode::NOT_FOUND, "connect to {apiEndpoint}/{stage}");
+        };
+        let (api_id, stage) = (api_id.to_string(), stage.to_string());
+        let plan = self.control.with_api(&api_id, |a| {
+            let st = a.stages.get(&stage)?;
+            let connect = a.route_by_key("$connect");
+            let authorizer = connect
+                .filter(|r| r.authorization_type == "CUSTOM")
+                .and_then(|r| r.authorizer_id.as_ref())
+                .and_then(|id| a.authorizers.get(id))
+                .cloned();
+            Some(ConnectPlan {
+                stage_variables: st.stage_variables.clone(),
+                authorizer,
+                connect_integration: connect.and_then(|r| a.integration_of(r)).cloned(),
+            })
+        });
+        let Some(Some(plan)) = plan else {
+            return text_response(StatusCode::FORBIDDEN, "Forbidden: no such API or stage");
+        };
+        let key = match req.headers().get("sec-websocket-key").and_then(|k| k.to_str().ok()) {
+            Some(k) if req.headers().get("sec-websocket-version").is_some_and(|v| v == "13") => k.to_string(),
+            _ => {
+                return text_response(StatusCode::BAD_REQUEST, "not a WebSocket upgrade (Sec-WebSocket-Key/Version 13)")
+            }
+        };
+        if !self.connect_bucket.try_take() {
+            tracing::info!(api = %api_id, "connect refused: over the new-connection rate");
+            return text_response(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: new connection rate exceeded");
+        }
+        let headers = header_map(&req);
+        let query = parse_query(req.uri().query());
+        let conn_id = connection_id();
+        let request_id = new_id(6);
+        let connected_at = now_ms();
+        let source_ip = remote.ip().to_string();
+        let user_agent = headers.get("user-agent").and_then(|v| v.first()).cloned();
+        let ctx = EventContext {
+            api_id: &api_id,
+            stage: &stage,
+            connection_id: &conn_id,
+            connected_at,
+            domain_name: &self.host,
+            source_ip: &source_ip,
+            user_agent: user_agent.as_deref(),
+            request_id: &request_id,
+            now_ms: connected_at,
+            stage_variables: &plan.stage_variables,
+        };
+
+        // Authorizer: a missing identity source is 401 without calling it.
+        let mut authorizer_ctx: Option<Map<String, Value>> = None;
+        if let Some(auth) = &plan.authorizer {
+            let missing = auth.identity_source.iter().find(|src| {
+                if let Some(h) = src.strip_prefix("route.request.header.") {
+                    !headers.contains_key(&h.to_ascii_lowercase())
+                } else if let Some(q) = src.strip_prefix("route.request.querystring.") {
+                    !query.contains_key(q)
+                } else {
+                    false
+                }
+            });
+            if let Some(src) = missing {
+                tracing::info!(connection_id = %conn_id, "connect 401: identity source {src} missing");
+                return text_response(StatusCode::UNAUTHORIZED, "Unauthorized");
+            }
+            let arn = format!(
+                "arn:aws:execute-api:{}:{}:{}/{}/$connect",
+                self.control.region(),
+                self.control.account_id(),
+                api_id,
+                stage
+            );
+            let ev = events::authorizer_request(&ctx, &arn, &headers, &query);
+            let uri = auth.authorizer_uri.clone().unwrap_or_default();
+            match self.invoker.invoke_function(&uri, ev, Duration::from_secs(10)).await {
+                Err(IntegrationError::Unauthorized) => {
+                    tracing::info!(connection_id = %conn_id, "connect 401: authorizer said Unauthorized");
+                    return text_response(StatusCode::UNAUTHORIZED, "Unauthorized");
+                }
+                Err(e) => {
+                    tracing::warn!(connection_id = %conn_id, "connect 500: authorizer failed: {e}");
+                    return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+                }
+                Ok(policy) => match authorizer_allows(&policy) {
+                    Some(ctx_map) => authorizer_ctx = Some(ctx_map),
+                    None => {
+                        tracing::info!(connection_id = %conn_id, "connect 403: authorizer policy denies");
+                        return text_response(StatusCode::FORBIDDEN, "Forbidden");
+                    }
+                },
+            }
+        }
+
+        // $connect integration: an error or a non-2xx rejects the upgrade.
+        if let Some(integ) = &plan.connect_integration {
+            let ev = events::connect(&ctx, &headers, &query, authorizer_ctx.as_ref());
+            match self.invoker.invoke(integ, ev).await {
+                Ok(resp) if (200..300).contains(&status_of(&resp)) => {}
+                Ok(resp) => {
+                    let status = status_of(&resp);
+                    tracing::info!(connection_id = %conn_id, "connect {status}: rejected by $connect");
+                    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                    return text_response(code, "connection rejected by the $connect route");
+                }
+                Err(e) => {
+                    tracing::warn!(connection_id = %conn_id, "connect 500: $connect integration failed: {e}");
+                    return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+                }
+            }
+        }
+
+        let (tx, rx) = mpsc::channel(self.limits.max_queued_frames);
+        let conn = Arc::new(Conn {
+            id: conn_id.clone(),
+            api_id,
+            stage,
+            connected_at,
+            last_active: connected_at.into(),
+            source_ip,
+            user_agent,
+            authorizer: authorizer_ctx,
+            tx,
+            queued_bytes: 0.into(),
+        });
+        self.registry.insert(conn.clone());
+        tracing::info!(connection_id = %conn.id, api = %conn.api_id, stage = %conn.stage, "connected");
+        let this = self.clone();
+        tokio::spawn(async move {
+            match hyper::upgrade::on(req).await {
+                Ok(upgraded) => this.run_connection(TokioIo::new(upgraded), conn, rx, plan.stage_variables).await,
+                Err(e) => {
+                    tracing::warn!(connection_id = %conn.id, "upgrade failed: {e}");
+                    this.registry.remove(&conn.id);
+                }
+            }
+        });
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        Response::builder()
+            .status(StatusCode::SWITCHING_PROTOCOLS)
+            .header("connection", "Upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-accept", accept)
+            .body(crate::server::empty())
+            .unwrap_or_else(|_| text_response(StatusCode::INTERNAL_SERVER_ERROR, "upgrade"))
+    }
+
+    fn ws_config(&self) -> WebSocketConfig {
+        // Small buffers: an idle connection should cost a few KB.
+        WebSocketConfig::default()
+            .read_buffer_size(4 * 1024)
+            .write_buffer_size(0)
+            .max_write_buffer_size(self.limits.max_queued_bytes + self.limits.max_message_bytes)
+            .max_frame_size(Some(self.limits.max_frame_bytes))
+            .max_message_size(Some(self.limits.max_message_bytes))
+    }
+
+    async fn run_connection(
+        self: Arc<Self>,
+        io: TokioIo<hyper::upgrade::Upgraded>,
+        conn: Arc<Conn>,
+        mut rx: mpsc::Receiver<Outbound>,
+        stage_variables: BTreeMap<String, String>,
+    ) {
+        let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(self.ws_config())).await;
+        let (mut sink, mut stream) = ws.split();
+        let max_end = tokio::time::Instant::now() + self.limits.max_duration;
+        let mut shutdown = self.shutdown.subscribe();
+        let stage_variables = Arc::new(stage_variables);
+        let (code, reason): (u16, String) = loop {
+            let idle_end = {
+                let last = conn.last_active.load(Ordering::Relaxed);
+                let idle_ms = self.limits.idle_timeout.as_millis() as i64;
+                let left = (last + idle_ms - now_ms()).max(0) as u64;
+                tokio::time::Instant::now() + Duration::from_millis(left)
+            };
+            tokio::select! {
+                frame = stream.next() => match frame {
+                    Some(Ok(Message::Text(t))) => {
+                        conn.last_active.store(now_ms(), Ordering::Relaxed);
+                        let (this, conn, vars) = (self.clone(), conn.clone(), stage_variables.clone());
+                        tokio::spawn(async move { this.on_message(&conn, t.to_string(), false, &vars).await });
+                    }
+                    Some(Ok(Message::Binary(b))) => {
+                        conn.last_active.store(now_ms(), Ordering::Relaxed);
+                        let (this, conn, vars) = (self.clone(), conn.clone(), stage_variables.clone());
+                        let body = base64_encode(&b);
+                        tokio::spawn(async move { this.on_message(&conn, body, true, &vars).await });
+                    }
+                    Some(Ok(Message::Close(frame))) => {
+                        let (c, r) = frame.map(|f| (u16::from(f.code), f.reason.to_string())).unwrap_or((1005, String::new()));
+                        let _ = sink.close().await;
+                        break (c, r);
+                    }
+                    Some(Ok(_)) => {} // ping/pong: tungstenite answers pings itself
+                    Some(Err(WsError::Capacity(e))) => {
+                        let _ = sink.send(close(1009, "Message too big")).await;
+                        tracing::info!(connection_id = %conn.id, "closed 1009: {e}");
+                        break (1009, "Message too big".into());
+                    }
+                    Some(Err(e)) => break (1006, format!("connection error: {e}")),
+                    None => break (1006, "connection lost".into()),
+                },
+                out = rx.recv() => match out {
+                    Some(Outbound::Text(t)) => {
+                        let n = t.len();
+                        let r = sink.send(Message::text(t)).await;
+                        conn.queued_bytes.fetch_sub(n.min(conn.queued_bytes.load(Ordering::Relaxed)), Ordering::AcqRel);
+                        if r.is_err() { break (1006, "write failed".into()); }
+                    }
+                    Some(Outbound::Binary(b)) => {
+                        let n = b.len();
+                        let r = sink.send(Message::Binary(b)).await;
+                        conn.queued_bytes.fetch_sub(n.min(conn.queued_bytes.load(Ordering::Relaxed)), Ordering::AcqRel);
+                        if r.is_err() { break (1006, "write failed".into()); }
+                    }
+                    Some(Outbound::Close(c, r)) => {
+                        let _ = sink.send(close(c, &r)).await;
+                        break (c, r);
+                    }
+                    Some(Outbound::Abort) | None => break (1006, "dropped".into()),
+                },
+                _ = tokio::time::sleep_until(idle_end) => {
+                    let _ = sink.send(close(1001, "Going away")).await;
+                    tracing::info!(connection_id = %conn.id, "closed 1001: idle timeout");
+                    break (1001, "Going away".into());
+                }
+                _ = tokio::time::sleep_until(max_end) => {
+                    let _ = sink.send(close(1001, "Going away")).await;
+                    tracing::info!(connection_id = %conn.id, "closed 1001: maximum connection duration");
+                    break (1001, "Going away".into());
+                }
+                _ = shutdown.changed() => {
+                    let _ = sink.send(close(1001, "Going away")).await;
+                    break (1001, "Going away".into());
+                }
+            }
+        };
+        drop(sink);
+        drop(stream);
+        self.registry.remove(&conn.id);
+        tracing::info!(connection_id = %conn.id, code, reason = %reason, "disconnected");
+        self.on_disconnect(&conn, code, &reason, &stage_variables).await;
+    }
+
+    fn event_context<'a>(
+        &'a self,
+        conn: &'a Conn,
+        request_id: &'a str,
+        vars: &'a BTreeMap<String, String>,
+    ) -> EventContext<'a> {
+        EventContext {
+            api_id: &conn.api_id,
+            stage: &conn.stage,
+            connection_id: &conn.id,
+            connected_at: conn.connected_at,
+            domain_name: &self.host,
+            source_ip: &conn.source_ip,
+            user_agent: conn.user_agent.as_deref(),
+            request_id,
+            now_ms: now_ms(),
+            stage_variables: vars,
+        }
+    }
+
+    async fn on_disconnect(&self, conn: &Conn, code: u16, reason: &str, vars: &BTreeMap<String, String>) {
+        let integ = self
+            .control
+            .with_api(&conn.api_id, |a| a.route_by_key("$disconnect").and_then(|r| a.integration_of(r)).cloned())
+            .flatten();
+        if let Some(integ) = integ {
+            let request_id = new_id(6);
+            let ev = events::disconnect(
+                &self.event_context(conn, &request_id, vars),
+                code,
+                reason,
+                conn.authorizer.as_ref(),
+            );
+            if let Err(e) = self.invoker.invoke(&integ, ev).await {
+                tracing::warn!(connection_id = %conn.id, "$disconnect integration failed: {e}");
+            }
+        }
+    }
+
+    fn route_bucket(&self, conn: &Conn, route_key: &str, settings: Option<(f64, f64)>) -> Option<Arc<TokenBucket>> {
+        let (rate, burst) = settings?;
+        let key = format!("{}/{}/{}", conn.api_id, conn.stage, route_key);
+        let mut m = self.route_buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let b = m.entry(key).or_insert_with(|| Arc::new(TokenBucket::new(rate, burst)));
+        if b.rate() != rate || b.burst() != burst.max(1.0) {
+            *b = Arc::new(TokenBucket::new(rate, burst));
+        }
+        Some(b.clone())
+    }
+
+    async fn on_message(&self, conn: &Conn, body: String, binary: bool, vars: &BTreeMap<String, String>) {
+        let request_id = new_id(6);
+        let started = std::time::Instant::now();
+        let plan = self.control.with_api(&conn.api_id, |a| {
+            let value = if binary { None } else { select_route_value(&a.api.route_selection_expression, &body) };
+            let route = value
+                .as_deref()
+                .filter(|v| !matches!(*v, "$connect" | "$disconnect"))
+                .and_then(|v| a.route_by_key(v))
+                .or_else(|| a.route_by_key("$default"))?;
+            let st = a.stages.get(&conn.stage);
+            let settings = st.and_then(|s| {
+                let rs = s.route_settings.get(&route.route_key);
+                let rate = rs.and_then(|r| r.throttling_rate_limit).or(s.default_route_settings.throttling_rate_limit);
+                let burst =
+                    rs.and_then(|r| r.throttling_burst_limit).or(s.default_route_settings.throttling_burst_limit);
+                match (rate, burst) {
+                    (None, None) => None,
+                    (r, b) => Some((r.unwrap_or(10_000.0), b.map(f64::from).unwrap_or(5_000.0))),
+                }
+            });
+            Some((route.route_key.clone(), a.integration_of(route).cloned(), a.has_route_response(route), settings))
+        });
+        let reply = |text: String| {
+            let _ = conn.tx.try_send(Outbound::Text(text));
+        };
+        let Some(Some((route_key, integ, two_way, settings))) = plan else {
+            reply(error_frame("Forbidden", &conn.id, &request_id));
+            tracing::info!(connection_id = %conn.id, "message: no route matched and no $default");
+            return;
+        };
+        if let Some(bucket) = self.route_bucket(conn, &route_key, settings) {
+            if !bucket.try_take() {
+                reply(error_frame("Too Many Requests", &conn.id, &request_id));
+                tracing::info!(connection_id = %conn.id, route = %route_key, "message throttled (stage route settings)");
+                return;
+            }
+        }
+        let Some(integ) = integ else {
+            tracing::info!(connection_id = %conn.id, route = %route_key, "message: route has no integration");
+            return;
+        };
+        let ev = events::message(
+            &self.event_context(conn, &request_id, vars),
+            &route_key,
+            &new_id(6),
+            &body,
+            binary,
+            conn.authorizer.as_ref(),
+        );
+        match self.invoker.invoke(&integ, ev).await {
+            Ok(resp) => {
+                let status = status_of(&resp);
+                if two_way {
+                    if let Some(b) = resp.get("body").and_then(Value::as_str).filter(|b| !b.is_empty()) {
+                        reply(b.to_string());
+                    }
+                }
+                tracing::info!(connection_id = %conn.id, route = %route_key, status, ms = started.elapsed().as_millis() as u64, "message");
+            }
+            Err(e) => {
+                reply(error_frame("Internal server error", &conn.id, &request_id));
+                tracing::warn!(connection_id = %conn.id, route = %route_key, "integration failed: {e}");
+            }
+        }
+    }
+}
+
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame { code: CloseCode::from(code), reason: reason.to_string().into() }))
+}
+
+/// The authorizer's context when its policy allows `execute-api:Invoke`; None when it denies.
+fn authorizer_allows(policy: &Value) -> Option<Map<String, Value>> {
+    let statements = policy.pointer("/policyDocument/Statement")?.as_array()?;
+    let allow = statements.iter().any(|s| s.get("Effect").and_then(Value::as_str) == Some("Allow"));
+    let deny = statements.iter().any(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"));
+    if !allow || deny {
+        return None;
+    }
+    let mut ctx = policy.get("context").and_then(Value::as_object).cloned().unwrap_or_default();
+    if let Some(p) = policy.get("principalId") {
+        ctx.insert("principalId".into(), p.clone());
+    }
+    Some(ctx)
+}
+
+fn base64_encode(b: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
+    for chunk in b.chunks(3) {
+        let c = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_selection() {
+        let e = "$request.body.action";
+        assert_eq!(select_route_value(e, r#"{"action":"send"}"#).as_deref(), Some("send"));
+        assert_eq!(select_route_value("$request.body.meta.kind", r#"{"meta":{"kind":"x"}}"#).as_deref(), Some("x"));
+        assert_eq!(select_route_value(e, r#"{"other":1}"#), None);
+        assert_eq!(select_route_value(e, "not json"), None);
+        assert_eq!(select_route_value(e, r#"{"action":{"a":1}}"#), None);
+    }
+
+    #[test]
+    fn ids_and_base64() {
+        let id = connection_id();
+        assert_eq!(id.len(), 16);
+        assert!(id.ends_with('='));
+        assert_eq!(base64_encode(b"hello"), "aGVsbG8=");
+        assert_eq!(base64_encode(b"hi!"), "aGkh");
+    }
+
+    #[test]
+    fn policies() {
+        let allow = json!({"principalId":"alice","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn"}]},"context":{"userId":"alice"}});
+        let ctx = authorizer_allows(&allow).unwrap();
+        assert_eq!(ctx["userId"], "alice");
+        assert_eq!(ctx["principalId"], "alice");
+        let deny = json!({"principalId":"a","policyDocument":{"Statement":[{"Effect":"Deny"}]}});
+        assert!(authorizer_allows(&deny).is_none());
+        assert!(authorizer_allows(&json!({})).is_none());
+    }
+}

@@ -1,0 +1,206 @@
+//! Running integrations locally. AWS_PROXY Lambda functions that are wsadm handlers run in
+//! process, configured by the environment stored for them in the Lambda service (moto), as
+//! Lambda would. HTTP_PROXY integrations are called over HTTP (loopback only); MOCK answers 200.
+//! Anything else fails that request with an explained error, never a hang.
+
+use crate::model::Integration;
+use crate::registry::{PostRefusal, Registry};
+use async_trait::async_trait;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use wsadm_core::connections::ConnError;
+use wsadm_handler::lambda::{Functions, InvokeError};
+use wsadm_handler::ports::Gateway;
+
+/// How long a function's configuration is trusted before it is read again from Lambda.
+const CONFIG_TTL: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrationError {
+    /// An authorizer said Unauthorized.
+    #[error("Unauthorized")]
+    Unauthorized,
+    /// The function ran and failed (Lambda's function error).
+    #[error("function error: {0}")]
+    Function(String),
+    /// The emulator cannot run this integration.
+    #[error("cannot run the integration locally: {0}")]
+    CannotRun(String),
+    #[error("integration timed out after {0:?}")]
+    Timeout(Duration),
+}
+
+/// Posts from in-process handlers go straight to the connection registry.
+#[derive(Clone)]
+pub struct LocalGateway {
+    pub registry: Arc<Registry>,
+    pub hooks: Arc<dyn PostHook>,
+}
+
+/// Checks run before a post is queued (throttles and injected faults live behind this).
+#[async_trait]
+pub trait PostHook: Send + Sync {
+    async fn before_post(&self) -> Result<(), ConnError>;
+}
+
+pub struct NoHooks;
+
+#[async_trait]
+impl PostHook for NoHooks {
+    async fn before_post(&self) -> Result<(), ConnError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Gateway for LocalGateway {
+    async fn post(&self, _endpoint: &str, connection_id: &str, data: &[u8]) -> Result<(), ConnError> {
+        self.hooks.before_post().await?;
+        if data.len() > wsadm_core::connections::MAX_POST_BYTES {
+            return Err(ConnError::PayloadTooLarge);
+        }
+        let conn = self.registry.get(connection_id).ok_or(ConnError::Gone)?;
+        match self.registry.post(&conn, Bytes::copy_from_slice(data), true) {
+            Ok(()) => Ok(()),
+            Err(PostRefusal::Gone) => Err(ConnError::Gone),
+            Err(PostRefusal::BufferFull) => Err(ConnError::Throttled("the client's buffer is full".into())),
+        }
+    }
+}
+
+struct Cached {
+    read_at: Instant,
+    env: HashMap<String, String>,
+    functions: Option<Arc<Functions<LocalGateway>>>,
+}
+
+pub struct Invoker {
+    sdk: aws_config::SdkConfig,
+    lambda: aws_sdk_lambda::Client,
+    gateway: LocalGateway,
+    cache: Mutex<HashMap<String, Arc<Cached>>>,
+    http: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+}
+
+/// The function named by an integration or authorizer URI
+/// (`arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`), or the URI itself.
+pub fn function_of(uri: &str) -> &str {
+    match uri.split_once("/functions/") {
+        Some((_, rest)) => rest.strip_suffix("/invocations").unwrap_or(rest),
+        None => uri,
+    }
+}
+
+impl Invoker {
+    /// `sdk` points at the AWS stand-in (moto): the functions' DynamoDB calls go there.
+    pub fn new(sdk: aws_config::SdkConfig, gateway: LocalGateway) -> Self {
+        let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+        Invoker { lambda: aws_sdk_lambda::Client::new(&sdk), sdk, gateway, cache: Mutex::new(HashMap::new()), http }
+    }
+
+    async fn functions(&self, function: &str) -> Result<Arc<Functions<LocalGateway>>, IntegrationError> {
+        let cached = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(function).cloned();
+        if let Some(c) = &cached {
+            if c.read_at.elapsed() < CONFIG_TTL {
+                return c.functions.clone().ok_or_else(|| not_ours(function));
+            }
+        }
+        let conf = self.lambda.get_function_configuration().function_name(function).send().await.map_err(|e| {
+            IntegrationError::CannotRun(format!(
+                "function {function} is not in the Lambda service ({})",
+                aws_smithy_types::error::display::DisplayErrorContext(&e)
+            ))
+        })?;
+        let env: HashMap<String, String> = conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();
+        // Keep the built functions (and their JWKS cache) while the configuration is unchanged.
+        let functions = match cached {
+            Some(c) if c.env == env => c.functions.clone(),
+            _ if env.keys().any(|k| k.starts_with("WSADM_")) => {
+                Some(Arc::new(Functions::from_env(|k| env.get(k).cloned(), &self.sdk, self.gateway.clone())))
+            }
+            _ => None,
+        };
+        let entry = Arc::new(Cached { read_at: Instant::now(), env, functions: functions.clone() });
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(function.to_string(), entry);
+        functions.ok_or_else(|| not_ours(function))
+    }
+
+    /// Invokes a Lambda function (by URI or ARN) with `event`, as API Gateway would.
+    pub async fn invoke_function(&self, uri: &str, event: Value, timeout: Duration) -> Result<Value, IntegrationError> {
+        let function = function_of(uri);
+        let functions = self.functions(function).await?;
+        match tokio::time::timeout(timeout, functions.invoke(event)).await {
+            Err(_) => Err(IntegrationError::Timeout(timeout)),
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(InvokeError::Unauthorized)) => Err(IntegrationError::Unauthorized),
+            Ok(Err(e)) => Err(IntegrationError::Function(e.to_string())),
+        }
+    }
+
+    /// Runs a route's integration; the result is the Lambda proxy response (statusCode, body).
+    pub async fn invoke(&self, integration: &Integration, event: Value) -> Result<Value, IntegrationError> {
+        let timeout = Duration::from_millis(integration.timeout_in_millis.clamp(50, 29_000) as u64);
+        let uri = integration.integration_uri.as_deref().unwrap_or_default();
+        match integration.integration_type.as_str() {
+            "AWS_PROXY" => self.invoke_function(uri, event, timeout).await,
+            "MOCK" => Ok(serde_json::json!({ "statusCode": 200 })),
+            "HTTP_PROXY" | "HTTP" => self.http_proxy(uri, event, timeout).await,
+            other => Err(IntegrationError::CannotRun(format!(
+                "integration type {other} is not supported locally; use AWS_PROXY (wsadm handlers), HTTP_PROXY or MOCK"
+            ))),
+        }
+    }
+
+    /// HTTP_PROXY: the message body is POSTed to the URI (loopback only); the answer is the response.
+    async fn http_proxy(&self, uri: &str, event: Value, timeout: Duration) -> Result<Value, IntegrationError> {
+        if !wsadm_core::guard::is_loopback(uri) {
+            return Err(IntegrationError::CannotRun(format!(
+                "HTTP_PROXY to {uri}: only loopback URLs are called locally"
+            )));
+        }
+        let body = event.get("body").and_then(Value::as_str).unwrap_or_default().to_string();
+        let ctx = &event["requestContext"];
+        let req = hyper::Request::post(uri)
+            .header("content-type", "application/json")
+            .header("x-amzn-connection-id", ctx["connectionId"].as_str().unwrap_or_default())
+            .header("x-amzn-route-key", ctx["routeKey"].as_str().unwrap_or_default())
+            .header("x-amzn-event-type", ctx["eventType"].as_str().unwrap_or_default())
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| IntegrationError::CannotRun(format!("bad HTTP_PROXY URI {uri}: {e}")))?;
+        let call = async {
+            let resp = self.http.request(req).await.map_err(|e| IntegrationError::Function(e.to_string()))?;
+            let status = resp.status().as_u16();
+            let bytes =
+                resp.into_body().collect().await.map_err(|e| IntegrationError::Function(e.to_string()))?.to_bytes();
+            Ok(serde_json::json!({ "statusCode": status, "body": String::from_utf8_lossy(&bytes) }))
+        };
+        tokio::time::timeout(timeout, call).await.map_err(|_| IntegrationError::Timeout(timeout))?
+    }
+}
+
+fn not_ours(function: &str) -> IntegrationError {
+    IntegrationError::CannotRun(format!(
+        "function {function} is not a wsadm handler (no WSADM_* environment); the emulator runs wsadm handlers in \
+         process — point the route at your own code with an HTTP_PROXY integration to a local server instead"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_from_uris() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:chat-connect";
+        assert_eq!(
+            function_of(&format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations")),
+            arn
+        );
+        assert_eq!(function_of(arn), arn);
+        assert_eq!(function_of("chat-connect"), "chat-connect");
+    }
+}

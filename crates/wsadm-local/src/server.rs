@@ -1,0 +1,308 @@
+//! The one port: requests are dispatched by the SigV4 credential scope (`apigateway` ->
+//! control plane, `execute-api` -> @connections, anything else -> moto), WebSocket upgrades go
+//! to the data plane.
+
+use crate::control::ControlPlane;
+use crate::dataplane::Limits;
+use crate::integrations::{Invoker, LocalGateway, NoHooks, PostHook};
+use crate::registry::{Outbound, PostRefusal, Registry};
+use crate::throttle::TokenBucket;
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde_json::json;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type ResponseBody = BoxBody<Bytes, BoxError>;
+
+pub fn full(b: impl Into<Bytes>) -> ResponseBody {
+    Full::new(b.into()).map_err(|never| match never {}).boxed()
+}
+
+pub fn empty() -> ResponseBody {
+    Empty::new().map_err(|never| match never {}).boxed()
+}
+
+pub fn text_response(status: StatusCode, text: &str) -> Response<ResponseBody> {
+    let mut r = Response::new(full(text.to_string()));
+    *r.status_mut() = status;
+    r
+}
+
+/// An AWS-style JSON error (`x-amzn-ErrorType` + `{"message"}`), as the SDKs parse it.
+pub fn aws_error(status: StatusCode, kind: &str, message: &str) -> Response<ResponseBody> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("x-amzn-errortype", kind)
+        .body(full(json!({ "message": message }).to_string()))
+        .unwrap_or_else(|_| text_response(StatusCode::INTERNAL_SERVER_ERROR, message))
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// The AWS stand-in every other service is forwarded to.
+    pub moto_url: String,
+    pub region: String,
+    pub account_id: String,
+    pub limits: Limits,
+}
+
+pub struct Emulator {
+    pub control: ControlPlane,
+    pub registry: Arc<Registry>,
+    pub invoker: Invoker,
+    pub limits: Limits,
+    pub connect_bucket: TokenBucket,
+    pub route_buckets: Mutex<HashMap<String, Arc<TokenBucket>>>,
+    /// `127.0.0.1:PORT`, the domain name in events.
+    pub host: String,
+    pub moto_url: String,
+    pub shutdown: watch::Sender<bool>,
+    pub hooks: Arc<dyn PostHook>,
+    proxy: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>,
+}
+
+/// A running emulator.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub emulator: Arc<Emulator>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Closes every connection with 1001 "Going away" and stops serving.
+    pub async fn shutdown(self) {
+        let _ = self.emulator.shutdown.send(true);
+        for _ in 0..100 {
+            if self.emulator.registry.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        self.task.abort();
+    }
+}
+
+/// The service a SigV4-signed request is for (`Credential=AKID/date/region/SERVICE/aws4_request`).
+pub fn signed_service(req: &Request<Incoming>) -> Option<String> {
+    let from_header = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.split("Credential=").nth(1))
+        .map(|c| c.split([',', ' ']).next().unwrap_or_default().to_string());
+    let from_query = || {
+        url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+            .find(|(k, _)| k == "X-Amz-Credential")
+            .map(|(_, v)| v.into_owned())
+    };
+    let cred = from_header.or_else(from_query)?;
+    cred.split('/').nth(3).map(str::to_string)
+}
+
+pub async fn start(config: Config) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let host = addr.to_string();
+    let registry = Arc::new(Registry::new(config.limits.max_queued_bytes));
+    let hooks: Arc<dyn PostHook> = Arc::new(NoHooks);
+    let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
+    let gateway = LocalGateway { registry: registry.clone(), hooks: hooks.clone() };
+    let (shutdown, _) = watch::channel(false);
+    let emulator = Arc::new(Emulator {
+        control: ControlPlane::new(&host, &config.region, &config.account_id),
+        registry,
+        invoker: Invoker::new(sdk, gateway),
+        connect_bucket: TokenBucket::new(config.limits.connect_rate, config.limits.connect_rate),
+        limits: config.limits.clone(),
+        route_buckets: Mutex::new(HashMap::new()),
+        host,
+        moto_url: config.moto_url.trim_end_matches('/').to_string(),
+        shutdown,
+        hooks,
+        proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
+    });
+    let em = emulator.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((stream, remote)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            let em = em.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req| {
+                    let em = em.clone();
+                    async move { Ok::<_, std::convert::Infallible>(em.dispatch(req, remote).await) }
+                });
+                let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+                let _ = conn.with_upgrades().await;
+            });
+        }
+    });
+    Ok(Running { addr, emulator, task })
+}
+
+/// The SDK configuration the in-process handlers use: everything goes to moto.
+async fn moto_sdk_config(moto_url: &str, region: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .endpoint_url(moto_url)
+        .credentials_provider(aws_credential_types::Credentials::new("local", "local", None, None, "wsadm-local"))
+        .load()
+        .await
+}
+
+impl Emulator {
+    async fn dispatch(self: &Arc<Self>, req: Request<Incoming>, remote: SocketAddr) -> Response<ResponseBody> {
+        let is_upgrade = req
+            .headers()
+            .get("upgrade")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        if is_upgrade {
+            return self.websocket(req, remote).await;
+        }
+        let service = signed_service(&req);
+        let path = req.uri().path().to_string();
+        match service.as_deref() {
+            Some("apigateway") if path.starts_with("/v2/") => {
+                let method = req.method().clone();
+                let query = req.uri().query().map(str::to_string);
+                let body = match req.into_body().collect().await {
+                    Ok(b) => b.to_bytes(),
+                    Err(e) => return aws_error(StatusCode::BAD_REQUEST, "BadRequestException", &e.to_string()),
+                };
+                let resp = self.control.handle(&method, &path, query.as_deref(), &body);
+                let (parts, body) = resp.into_parts();
+                Response::from_parts(parts, body.map_err(|never| match never {}).boxed())
+            }
+            Some("execute-api") => self.connections_api(req).await,
+            None if path.contains("/@connections/") => {
+                aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Missing Authentication Token")
+            }
+            _ => self.forward(req).await,
+        }
+    }
+
+    /// Everything that is not API Gateway goes to moto unchanged.
+    async fn forward(&self, req: Request<Incoming>) -> Response<ResponseBody> {
+        let (mut parts, body) = req.into_parts();
+        let pq = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let Ok(uri) = format!("{}{pq}", self.moto_url).parse::<hyper::Uri>() else {
+            return text_response(StatusCode::BAD_GATEWAY, "bad moto URL");
+        };
+        parts.uri = uri;
+        match self.proxy.request(Request::from_parts(parts, body)).await {
+            Ok(resp) => {
+                let (parts, body) = resp.into_parts();
+                Response::from_parts(parts, body.map_err(|e| Box::new(e) as BoxError).boxed())
+            }
+            Err(e) => aws_error(
+                StatusCode::BAD_GATEWAY,
+                "ServiceUnavailable",
+                &format!("the AWS stand-in at {} did not answer: {e}", self.moto_url),
+            ),
+        }
+    }
+
+    /// `{POST,GET,DELETE} /apis/{apiId}/{stage}/@connections/{id}`.
+    async fn connections_api(&self, req: Request<Incoming>) -> Response<ResponseBody> {
+        let path = req.uri().path().to_string();
+        let Some((prefix, raw_id)) = path.split_once("/@connections/") else {
+            return aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Forbidden");
+        };
+        let mut p = prefix.trim_start_matches('/').split('/');
+        let (Some("apis"), Some(api_id), Some(stage), None) = (p.next(), p.next(), p.next(), p.next()) else {
+            return aws_error(
+                StatusCode::FORBIDDEN,
+                "ForbiddenException",
+                "Forbidden: use {apiEndpoint}/{stage}/@connections/{id}",
+            );
+        };
+        // The id arrives URL-encoded exactly once (`=` as %3D).
+        let id = percent_encoding::percent_decode_str(raw_id).decode_utf8_lossy().into_owned();
+        if let Err(e) = self.hooks.before_post().await {
+            return conn_error(e);
+        }
+        let conn = self.registry.get_in(&id, api_id, stage);
+        match *req.method() {
+            Method::POST => {
+                let body = match req.into_body().collect().await {
+                    Ok(b) => b.to_bytes(),
+                    Err(e) => return aws_error(StatusCode::BAD_REQUEST, "BadRequestException", &e.to_string()),
+                };
+                if body.len() > wsadm_core::connections::MAX_POST_BYTES {
+                    return aws_error(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "PayloadTooLargeException",
+                        "Request entity too large",
+                    );
+                }
+                let Some(conn) = conn else { return gone() };
+                match self.registry.post(&conn, body, true) {
+                    Ok(()) => Response::new(empty()),
+                    Err(PostRefusal::Gone) => gone(),
+                    Err(PostRefusal::BufferFull) => aws_error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "LimitExceededException",
+                        "the client's buffer is full",
+                    ),
+                }
+            }
+            Method::GET => {
+                let Some(conn) = conn else { return gone() };
+                let mut identity = json!({ "sourceIp": conn.source_ip });
+                if let Some(ua) = &conn.user_agent {
+                    identity["userAgent"] = json!(ua);
+                }
+                let body = json!({
+                    "connectedAt": crate::events::iso8601(conn.connected_at),
+                    "lastActiveAt": crate::events::iso8601(conn.last_active.load(std::sync::atomic::Ordering::Relaxed)),
+                    "identity": identity,
+                });
+                Response::builder()
+                    .header("content-type", "application/json")
+                    .body(full(body.to_string()))
+                    .unwrap_or_else(|_| text_response(StatusCode::INTERNAL_SERVER_ERROR, "GetConnection"))
+            }
+            Method::DELETE => {
+                let Some(conn) = conn else { return gone() };
+                let _ = conn.tx.try_send(Outbound::Close(1000, String::new()));
+                let mut r = Response::new(empty());
+                *r.status_mut() = StatusCode::NO_CONTENT;
+                r
+            }
+            _ => aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Forbidden"),
+        }
+    }
+}
+
+fn gone() -> Response<ResponseBody> {
+    aws_error(StatusCode::GONE, "GoneException", "Gone")
+}
+
+fn conn_error(e: wsadm_core::connections::ConnError) -> Response<ResponseBody> {
+    use wsadm_core::connections::ConnError::*;
+    match e {
+        Gone => gone(),
+        Forbidden(m) => aws_error(StatusCode::FORBIDDEN, "ForbiddenException", &m),
+        Throttled(m) => aws_error(StatusCode::TOO_MANY_REQUESTS, "LimitExceededException", &m),
+        PayloadTooLarge => {
+            aws_error(StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLargeException", "Request entity too large")
+        }
+        Transient(m) | Other(m) => aws_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", &m),
+    }
+}
