@@ -137,7 +137,7 @@ in the Lambda service; HTTP_PROXY routes call your local server.
 
 Examples:
   wsadm local                               # moto from .venv or PATH, port 4510
-  wsadm local --port 0 -o json              # a free port; the first line says which
+  wsadm local --port 0 -o jsonl             # a free port; the first line (JSON) says which
   wsadm local --moto-url http://127.0.0.1:5000 --idle-timeout 30";
 
 #[derive(Debug, Args)]
