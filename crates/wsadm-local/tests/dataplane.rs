@@ -118,3 +118,74 @@ async fn limits_oversized_frames_idle_timeout_and_slow_consumers() {
     }
     assert!(throttled, "a slow consumer must get 429, not unbounded buffering");
 }
+
+#[tokio::test]
+async fn foreign_functions_fail_explained_and_http_proxy_calls_local_code() {
+    use aws_sdk_apigatewayv2::types::IntegrationType;
+    let s = stack(Limits::default()).await;
+    let gw = aws_sdk_apigatewayv2::Client::new(&s.sdk);
+
+    // A route to a function that is not a wsadm handler: an error frame, not a hang.
+    let foreign = gw
+        .create_integration()
+        .api_id(&s.api_id)
+        .integration_type(IntegrationType::AwsProxy)
+        .integration_uri("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:not-there/invocations")
+        .send()
+        .await
+        .unwrap();
+    gw.create_route()
+        .api_id(&s.api_id)
+        .route_key("foreign")
+        .target(format!("integrations/{}", foreign.integration_id().unwrap()))
+        .send()
+        .await
+        .unwrap();
+
+    // A route to the user's own server over HTTP_PROXY.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]).to_string();
+            let body = format!("{{\"echo\":{}}}", req.split("\r\n\r\n").nth(1).unwrap_or("null"));
+            let resp = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            let _ = sock.write_all(resp.as_bytes()).await;
+        }
+    });
+    let mine = gw
+        .create_integration()
+        .api_id(&s.api_id)
+        .integration_type(IntegrationType::HttpProxy)
+        .integration_method("POST")
+        .integration_uri(format!("http://127.0.0.1:{port}/chat"))
+        .send()
+        .await
+        .unwrap();
+    let route = gw
+        .create_route()
+        .api_id(&s.api_id)
+        .route_key("mine")
+        .target(format!("integrations/{}", mine.integration_id().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    gw.create_route_response()
+        .api_id(&s.api_id)
+        .route_id(route.route_id().unwrap())
+        .route_response_key("$default")
+        .send()
+        .await
+        .unwrap();
+
+    let mut alice = s.user("alice", "lobby").await;
+    send(&mut alice, json!({"action":"foreign"})).await;
+    let err = recv(&mut alice).await;
+    assert_eq!(err["message"], "Internal server error", "{err}");
+    send(&mut alice, json!({"action":"mine","n":1})).await;
+    let echo = recv(&mut alice).await;
+    assert_eq!(echo, json!({"echo":{"action":"mine","n":1}}));
+}
