@@ -746,7 +746,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__local)
-            opts="-o -v -y -h -V --port --moto-url --account-id --idle-timeout --max-duration --connect-rate --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            opts="-o -v -y -h -V --port --moto-url --account-id --idle-timeout --max-duration --connect-rate --account-rate --account-burst --connections-latency-ms --integration-latency-ms --fail-429 --fail-500 --fail-410 --drop-on-post --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -773,6 +773,38 @@ _wsadm() {
                     return 0
                     ;;
                 --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connections-latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --integration-latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-429)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-500)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-410)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drop-on-post)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -126,6 +126,14 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Acc
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l max-duration -d 'Close connections open this long (AWS: 7200)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-rate -d 'New connections per second (AWS: 500 per account and region)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-rate -d 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-burst -d 'Burst of the account-level throttle (AWS: 5,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connections-latency-ms -d 'Latency added to every @connections call' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l integration-latency-ms -d 'Latency added to every integration and authorizer call' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-429 -d 'Fraction of @connections calls answered 429 LimitExceeded' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-500 -d 'Fraction of @connections calls answered 500' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-410 -d 'Fraction of @connections calls answered 410 Gone' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l drop-on-post -d 'Fraction of @connections posts whose client is dropped abruptly (no close frame, no $disconnect)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r

@@ -138,7 +138,13 @@ in the Lambda service; HTTP_PROXY routes call your local server.
 Examples:
   wsadm local                               # moto from .venv or PATH, port 4510
   wsadm local --port 0 -o jsonl             # a free port; the first line (JSON) says which
-  wsadm local --moto-url http://127.0.0.1:5000 --idle-timeout 30";
+  wsadm local --moto-url http://127.0.0.1:5000 --idle-timeout 30
+  wsadm local --account-rate 2000 --connections-latency-ms 30 --fail-429 0.1
+
+While it runs, faults change through its control endpoint (unsigned HTTP):
+  curl -X PUT localhost:4510/_wsadm/faults -d '{\"fail500\": 0.01}'
+  curl -X POST localhost:4510/_wsadm/drop -d '{\"fraction\": 0.05}'   # abrupt drops, no $disconnect
+  curl localhost:4510/_wsadm/stats";
 
 #[derive(Debug, Args)]
 pub struct LocalCommand {
@@ -160,6 +166,30 @@ pub struct LocalCommand {
     /// New connections per second (AWS: 500 per account and region)
     #[arg(long, value_name = "N", default_value_t = 500.0)]
     pub connect_rate: f64,
+    /// Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)
+    #[arg(long, value_name = "RPS", default_value_t = 10_000.0, help_heading = "Faults and throttles")]
+    pub account_rate: f64,
+    /// Burst of the account-level throttle (AWS: 5,000)
+    #[arg(long, value_name = "N", default_value_t = 5_000.0, help_heading = "Faults and throttles")]
+    pub account_burst: f64,
+    /// Latency added to every @connections call
+    #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Faults and throttles")]
+    pub connections_latency_ms: u64,
+    /// Latency added to every integration and authorizer call
+    #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Faults and throttles")]
+    pub integration_latency_ms: u64,
+    /// Fraction of @connections calls answered 429 LimitExceeded
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, help_heading = "Faults and throttles")]
+    pub fail_429: f64,
+    /// Fraction of @connections calls answered 500
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, help_heading = "Faults and throttles")]
+    pub fail_500: f64,
+    /// Fraction of @connections calls answered 410 Gone
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, help_heading = "Faults and throttles")]
+    pub fail_410: f64,
+    /// Fraction of @connections posts whose client is dropped abruptly (no close frame, no $disconnect)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, help_heading = "Faults and throttles")]
+    pub drop_on_post: f64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,8 +55,27 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
         connect_rate: l.connect_rate,
         ..Default::default()
     };
-    let args =
-        commands::local::LocalArgs { port: l.port, moto_url: l.moto_url, region, account_id: l.account_id, limits };
+    let faults = wsadm_local::Faults {
+        connections_latency_ms: l.connections_latency_ms,
+        integration_latency_ms: l.integration_latency_ms,
+        fail_429: l.fail_429,
+        fail_500: l.fail_500,
+        fail_410: l.fail_410,
+        drop_on_post: l.drop_on_post,
+        account_rate: l.account_rate,
+        account_burst: l.account_burst,
+    };
+    faults
+        .validate()
+        .map_err(|e| Error::invalid(format!("bad fault settings: {e}"), "fractions are 0..1; rates positive"))?;
+    let args = commands::local::LocalArgs {
+        port: l.port,
+        moto_url: l.moto_url,
+        region,
+        account_id: l.account_id,
+        limits,
+        faults,
+    };
     commands::local::run(args, |ready| {
         let _ = printer.print(ready);
     })

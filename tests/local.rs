@@ -31,7 +31,11 @@ async fn local_serves_boto3_and_the_cli_and_stops_cleanly() {
     wsadm_testkit::assert_loopback(&endpoint);
     assert!(ready["env"].to_string().contains("AWS_ENDPOINT_URL"));
 
-    let out = Command::new(venv("python")).arg(format!("{}/tests/py/boto3_local.py", env!("CARGO_MANIFEST_DIR"))).arg(&endpoint).output().unwrap();
+    let out = Command::new(venv("python"))
+        .arg(format!("{}/tests/py/boto3_local.py", env!("CARGO_MANIFEST_DIR")))
+        .arg(&endpoint)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "boto3 script failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut it = stdout.split_whitespace();

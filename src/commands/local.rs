@@ -15,6 +15,7 @@ pub struct LocalArgs {
     pub region: String,
     pub account_id: String,
     pub limits: wsadm_local::Limits,
+    pub faults: wsadm_local::Faults,
 }
 
 /// What `wsadm local` prints when it is ready, and the environment to use it.
@@ -163,6 +164,7 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
         region: args.region.clone(),
         account_id: args.account_id,
         limits: args.limits,
+        faults: args.faults,
     })
     .await
     .map_err(|source| Error::Io {

@@ -343,7 +343,8 @@ impl Emulator {
                         let _ = sink.send(close(c, &r)).await;
                         break (c, r);
                     }
-                    Some(Outbound::Abort) | None => break (1006, "dropped".into()),
+                    // Abrupt: no close frame and (below) no $disconnect, like a client that vanished.
+                    Some(Outbound::Abort) | None => break (0, "dropped".into()),
                 },
                 _ = tokio::time::sleep_until(idle_end) => {
                     let _ = sink.send(close(1001, "Going away")).await;
@@ -364,6 +365,10 @@ impl Emulator {
         drop(sink);
         drop(stream);
         self.registry.remove(&conn.id);
+        if code == 0 {
+            tracing::info!(connection_id = %conn.id, "dropped abruptly (fault injection): no $disconnect");
+            return;
+        }
         tracing::info!(connection_id = %conn.id, code, reason = %reason, "disconnected");
         self.on_disconnect(&conn, code, &reason, &stage_variables).await;
     }

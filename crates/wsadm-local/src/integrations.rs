@@ -47,15 +47,6 @@ pub trait PostHook: Send + Sync {
     async fn before_post(&self) -> Result<(), ConnError>;
 }
 
-pub struct NoHooks;
-
-#[async_trait]
-impl PostHook for NoHooks {
-    async fn before_post(&self) -> Result<(), ConnError> {
-        Ok(())
-    }
-}
-
 #[async_trait]
 impl Gateway for LocalGateway {
     async fn post(&self, _endpoint: &str, connection_id: &str, data: &[u8]) -> Result<(), ConnError> {
@@ -84,6 +75,7 @@ pub struct Invoker {
     gateway: LocalGateway,
     cache: Mutex<HashMap<String, Arc<Cached>>>,
     http: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    faults: Arc<crate::faults::FaultState>,
 }
 
 /// The function named by an integration or authorizer URI
@@ -97,9 +89,23 @@ pub fn function_of(uri: &str) -> &str {
 
 impl Invoker {
     /// `sdk` points at the AWS stand-in (moto): the functions' DynamoDB calls go there.
-    pub fn new(sdk: aws_config::SdkConfig, gateway: LocalGateway) -> Self {
+    pub fn new(sdk: aws_config::SdkConfig, gateway: LocalGateway, faults: Arc<crate::faults::FaultState>) -> Self {
         let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
-        Invoker { lambda: aws_sdk_lambda::Client::new(&sdk), sdk, gateway, cache: Mutex::new(HashMap::new()), http }
+        Invoker {
+            lambda: aws_sdk_lambda::Client::new(&sdk),
+            sdk,
+            gateway,
+            cache: Mutex::new(HashMap::new()),
+            http,
+            faults,
+        }
+    }
+
+    async fn injected_latency(&self) {
+        let d = self.faults.integration_latency();
+        if !d.is_zero() {
+            tokio::time::sleep(d).await;
+        }
     }
 
     async fn functions(&self, function: &str) -> Result<Arc<Functions<LocalGateway>>, IntegrationError> {
@@ -132,6 +138,7 @@ impl Invoker {
     /// Invokes a Lambda function (by URI or ARN) with `event`, as API Gateway would.
     pub async fn invoke_function(&self, uri: &str, event: Value, timeout: Duration) -> Result<Value, IntegrationError> {
         let function = function_of(uri);
+        self.injected_latency().await;
         let functions = self.functions(function).await?;
         match tokio::time::timeout(timeout, functions.invoke(event)).await {
             Err(_) => Err(IntegrationError::Timeout(timeout)),
@@ -148,7 +155,10 @@ impl Invoker {
         match integration.integration_type.as_str() {
             "AWS_PROXY" => self.invoke_function(uri, event, timeout).await,
             "MOCK" => Ok(serde_json::json!({ "statusCode": 200 })),
-            "HTTP_PROXY" | "HTTP" => self.http_proxy(uri, event, timeout).await,
+            "HTTP_PROXY" | "HTTP" => {
+                self.injected_latency().await;
+                self.http_proxy(uri, event, timeout).await
+            }
             other => Err(IntegrationError::CannotRun(format!(
                 "integration type {other} is not supported locally; use AWS_PROXY (wsadm handlers), HTTP_PROXY or MOCK"
             ))),

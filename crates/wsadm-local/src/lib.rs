@@ -5,6 +5,7 @@
 pub mod control;
 pub mod dataplane;
 pub mod events;
+pub mod faults;
 pub mod integrations;
 pub mod model;
 pub mod registry;
@@ -12,4 +13,5 @@ pub mod server;
 pub mod throttle;
 
 pub use dataplane::Limits;
+pub use faults::Faults;
 pub use server::{start, Config, Running};

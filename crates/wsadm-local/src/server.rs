@@ -4,7 +4,8 @@
 
 use crate::control::ControlPlane;
 use crate::dataplane::Limits;
-use crate::integrations::{Invoker, LocalGateway, NoHooks, PostHook};
+use crate::faults::{FaultState, Faults, Verdict};
+use crate::integrations::{Invoker, LocalGateway};
 use crate::registry::{Outbound, PostRefusal, Registry};
 use crate::throttle::TokenBucket;
 use bytes::Bytes;
@@ -55,6 +56,7 @@ pub struct Config {
     pub region: String,
     pub account_id: String,
     pub limits: Limits,
+    pub faults: Faults,
 }
 
 pub struct Emulator {
@@ -68,7 +70,7 @@ pub struct Emulator {
     pub host: String,
     pub moto_url: String,
     pub shutdown: watch::Sender<bool>,
-    pub hooks: Arc<dyn PostHook>,
+    pub faults: Arc<FaultState>,
     proxy: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>,
 }
 
@@ -119,21 +121,22 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let host = addr.to_string();
     let registry = Arc::new(Registry::new(config.limits.max_queued_bytes));
-    let hooks: Arc<dyn PostHook> = Arc::new(NoHooks);
+    config.faults.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let faults = Arc::new(FaultState::new(config.faults.clone()));
     let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
-    let gateway = LocalGateway { registry: registry.clone(), hooks: hooks.clone() };
+    let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
     let (shutdown, _) = watch::channel(false);
     let emulator = Arc::new(Emulator {
         control: ControlPlane::new(&host, &config.region, &config.account_id),
         registry,
-        invoker: Invoker::new(sdk, gateway),
+        invoker: Invoker::new(sdk, gateway, faults.clone()),
         connect_bucket: TokenBucket::new(config.limits.connect_rate, config.limits.connect_rate),
         limits: config.limits.clone(),
         route_buckets: Mutex::new(HashMap::new()),
         host,
         moto_url: config.moto_url.trim_end_matches('/').to_string(),
         shutdown,
-        hooks,
+        faults,
         proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
     });
     let em = emulator.clone();
@@ -193,6 +196,7 @@ impl Emulator {
             None if path.contains("/@connections/") => {
                 aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Missing Authentication Token")
             }
+            None if path.starts_with("/_wsadm/") => self.control_endpoint(req).await,
             _ => self.forward(req).await,
         }
     }
@@ -234,10 +238,17 @@ impl Emulator {
         };
         // The id arrives URL-encoded exactly once (`=` as %3D).
         let id = percent_encoding::percent_decode_str(raw_id).decode_utf8_lossy().into_owned();
-        if let Err(e) = self.hooks.before_post().await {
-            return conn_error(e);
-        }
         let conn = self.registry.get_in(&id, api_id, stage);
+        match self.faults.check(req.method() == Method::POST).await {
+            Err(e) => return conn_error(e),
+            Ok(Verdict::Drop) => {
+                if let Some(c) = &conn {
+                    let _ = c.tx.try_send(Outbound::Abort);
+                }
+                return gone();
+            }
+            Ok(Verdict::Proceed) => {}
+        }
         match *req.method() {
             Method::POST => {
                 let body = match req.into_body().collect().await {
@@ -286,6 +297,63 @@ impl Emulator {
                 r
             }
             _ => aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Forbidden"),
+        }
+    }
+}
+
+impl Emulator {
+    /// `/_wsadm/faults`, `/_wsadm/drop`, `/_wsadm/stats`: see [`crate::faults`].
+    async fn control_endpoint(&self, req: Request<Incoming>) -> Response<ResponseBody> {
+        let (method, path) = (req.method().clone(), req.uri().path().to_string());
+        let body = match req.into_body().collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e) => return text_response(StatusCode::BAD_REQUEST, &e.to_string()),
+        };
+        let json_body = || serde_json::from_slice::<serde_json::Value>(&body).map_err(|e| format!("not JSON: {e}"));
+        let ok = |v: serde_json::Value| {
+            Response::builder()
+                .header("content-type", "application/json")
+                .body(full(v.to_string()))
+                .unwrap_or_else(|_| text_response(StatusCode::INTERNAL_SERVER_ERROR, "control"))
+        };
+        match (method, path.as_str()) {
+            (Method::GET, "/_wsadm/faults") => ok(json!(self.faults.get())),
+            (Method::PUT | Method::POST | Method::PATCH, "/_wsadm/faults") => {
+                match json_body().and_then(|p| self.faults.update(p)) {
+                    Ok(f) => ok(json!(f)),
+                    Err(e) => text_response(StatusCode::BAD_REQUEST, &e),
+                }
+            }
+            (Method::POST, "/_wsadm/drop") => {
+                let spec = match json_body() {
+                    Ok(v) => v,
+                    Err(e) => return text_response(StatusCode::BAD_REQUEST, &e),
+                };
+                let all = self.registry.all();
+                let chosen: Vec<_> = if let Some(ids) = spec.get("connectionIds").and_then(|v| v.as_array()) {
+                    all.into_iter().filter(|c| ids.iter().any(|i| i.as_str() == Some(&c.id))).collect()
+                } else if let Some(f) =
+                    spec.get("fraction").and_then(|v| v.as_f64()).filter(|f| (0.0..=1.0).contains(f))
+                {
+                    let n = (all.len() as f64 * f).round() as usize;
+                    all.into_iter().take(n).collect()
+                } else {
+                    return text_response(
+                        StatusCode::BAD_REQUEST,
+                        "send {\"fraction\": 0..1} or {\"connectionIds\": [...]}",
+                    );
+                };
+                let ids: Vec<String> = chosen.iter().map(|c| c.id.clone()).collect();
+                for c in &chosen {
+                    let _ = c.tx.try_send(Outbound::Abort);
+                }
+                ok(json!({ "dropped": ids }))
+            }
+            (Method::GET, "/_wsadm/stats") => ok(json!({
+                "connections": self.registry.len(),
+                "connectionsApi": &self.faults.counters,
+            })),
+            _ => text_response(StatusCode::NOT_FOUND, "control endpoints: /_wsadm/faults, /_wsadm/drop, /_wsadm/stats"),
         }
     }
 }

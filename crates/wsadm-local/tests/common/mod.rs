@@ -45,6 +45,7 @@ pub async fn stack(limits: Limits) -> Stack {
         region: "us-east-1".into(),
         account_id: "123456789012".into(),
         limits,
+        faults: Default::default(),
     })
     .await
     .unwrap();
