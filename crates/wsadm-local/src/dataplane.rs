@@ -5,6 +5,7 @@ use crate::events::{self, EventContext};
 use crate::integrations::IntegrationError;
 use crate::registry::{Conn, Outbound};
 use crate::server::{text_response, Emulator, ResponseBody};
+use crate::telemetry::Record;
 use crate::throttle::TokenBucket;
 use futures::{SinkExt, StreamExt};
 use hyper::body::Incoming;
@@ -35,6 +36,8 @@ pub struct Limits {
     pub max_queued_bytes: usize,
     /// Frames queued for one client before posts to it get 429.
     pub max_queued_frames: usize,
+    /// How often metrics are put to CloudWatch (AWS: every minute).
+    pub metrics_interval: Duration,
 }
 
 impl Default for Limits {
@@ -47,6 +50,7 @@ impl Default for Limits {
             connect_rate: 500.0,
             max_queued_bytes: 1 << 20,
             max_queued_frames: 256,
+            metrics_interval: Duration::from_secs(60),
         }
     }
 }
@@ -111,7 +115,7 @@ fn status_of(resp: &Value) -> u16 {
 
 /// Everything a connection's events need, copied out of the control plane.
 struct ConnectPlan {
-    stage_variables: BTreeMap<String, String>,
+    stage: crate::model::Stage,
     authorizer: Option<crate::model::Authorizer>,
     connect_integration: Option<crate::model::Integration>,
 }
@@ -135,7 +139,7 @@ impl Emulator {
                 .and_then(|id| a.authorizers.get(id))
                 .cloned();
             Some(ConnectPlan {
-                stage_variables: st.stage_variables.clone(),
+                stage: st.clone(),
                 authorizer,
                 connect_integration: connect.and_then(|r| a.integration_of(r)).cloned(),
             })
@@ -149,30 +153,64 @@ impl Emulator {
                 return text_response(StatusCode::BAD_REQUEST, "not a WebSocket upgrade (Sec-WebSocket-Key/Version 13)")
             }
         };
-        if !self.connect_bucket.try_take() {
-            tracing::info!(api = %api_id, "connect refused: over the new-connection rate");
-            return text_response(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: new connection rate exceeded");
-        }
         let headers = header_map(&req);
         let query = parse_query(req.uri().query());
-        let conn_id = connection_id();
-        let request_id = new_id(6);
         let connected_at = now_ms();
-        let source_ip = remote.ip().to_string();
-        let user_agent = headers.get("user-agent").and_then(|v| v.first()).cloned();
-        let ctx = EventContext {
-            api_id: &api_id,
-            stage: &stage,
-            connection_id: &conn_id,
+        let mut rec = Record {
+            api_id: api_id.clone(),
+            stage: stage.clone(),
+            connection_id: connection_id(),
             connected_at,
-            domain_name: &self.host,
-            source_ip: &source_ip,
-            user_agent: user_agent.as_deref(),
-            request_id: &request_id,
-            now_ms: connected_at,
-            stage_variables: &plan.stage_variables,
+            event_type: "CONNECT",
+            route_key: "$connect".into(),
+            status: 200,
+            source_ip: remote.ip().to_string(),
+            user_agent: headers.get("user-agent").and_then(|v| v.first()).cloned(),
+            request_id: new_id(6),
+            request_time_ms: connected_at,
+            domain_name: self.host.clone(),
+            ..Default::default()
         };
+        match self.admit(&plan, &headers, &query, &mut rec).await {
+            Err((status, text)) => {
+                rec.status = status.as_u16();
+                rec.client_error = status.is_client_error();
+                rec.execution_error = status.is_server_error();
+                rec.error_message = Some(text.to_string());
+                tracing::info!(connection_id = %rec.connection_id, status = rec.status, "connect refused: {text}");
+                self.telemetry.record(Some(&plan.stage), &rec);
+                text_response(status, text)
+            }
+            Ok(authorizer_ctx) => {
+                self.telemetry.record(Some(&plan.stage), &rec);
+                self.open(req, key, rec, authorizer_ctx, plan.stage.stage_variables)
+            }
+        }
+    }
 
+    /// Rate limit, authorizer, `$connect`: the authorizer's context, or why the upgrade is refused.
+    async fn admit(
+        &self,
+        plan: &ConnectPlan,
+        headers: &BTreeMap<String, Vec<String>>,
+        query: &BTreeMap<String, Vec<String>>,
+        rec: &mut Record,
+    ) -> Result<Option<Map<String, Value>>, (StatusCode, &'static str)> {
+        if !self.connect_bucket.try_take() {
+            return Err((StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: new connection rate exceeded"));
+        }
+        let ctx = EventContext {
+            api_id: &rec.api_id,
+            stage: &rec.stage,
+            connection_id: &rec.connection_id,
+            connected_at: rec.connected_at,
+            domain_name: &self.host,
+            source_ip: &rec.source_ip,
+            user_agent: rec.user_agent.as_deref(),
+            request_id: &rec.request_id,
+            now_ms: rec.connected_at,
+            stage_variables: &plan.stage.stage_variables,
+        };
         // Authorizer: a missing identity source is 401 without calling it.
         let mut authorizer_ctx: Option<Map<String, Value>> = None;
         if let Some(auth) = &plan.authorizer {
@@ -186,65 +224,89 @@ impl Emulator {
                 }
             });
             if let Some(src) = missing {
-                tracing::info!(connection_id = %conn_id, "connect 401: identity source {src} missing");
-                return text_response(StatusCode::UNAUTHORIZED, "Unauthorized");
+                rec.authorizer_error = Some(format!("identity source {src} missing"));
+                return Err((StatusCode::UNAUTHORIZED, "Unauthorized"));
             }
             let arn = format!(
                 "arn:aws:execute-api:{}:{}:{}/{}/$connect",
                 self.control.region(),
                 self.control.account_id(),
-                api_id,
-                stage
+                rec.api_id,
+                rec.stage
             );
-            let ev = events::authorizer_request(&ctx, &arn, &headers, &query);
+            let ev = events::authorizer_request(&ctx, &arn, headers, query);
             let uri = auth.authorizer_uri.clone().unwrap_or_default();
-            match self.invoker.invoke_function(&uri, ev, Duration::from_secs(10)).await {
+            let started = std::time::Instant::now();
+            let result = self.invoker.invoke_function(&uri, ev, Duration::from_secs(10)).await;
+            rec.authorizer_latency_ms = Some(started.elapsed().as_millis() as u64);
+            match result {
                 Err(IntegrationError::Unauthorized) => {
-                    tracing::info!(connection_id = %conn_id, "connect 401: authorizer said Unauthorized");
-                    return text_response(StatusCode::UNAUTHORIZED, "Unauthorized");
+                    rec.authorizer_status = Some(401);
+                    rec.authorizer_error = Some("Unauthorized".into());
+                    return Err((StatusCode::UNAUTHORIZED, "Unauthorized"));
                 }
                 Err(e) => {
-                    tracing::warn!(connection_id = %conn_id, "connect 500: authorizer failed: {e}");
-                    return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+                    rec.authorizer_status = Some(500);
+                    rec.authorizer_error = Some(e.to_string());
+                    return Err((StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"));
                 }
                 Ok(policy) => match authorizer_allows(&policy) {
-                    Some(ctx_map) => authorizer_ctx = Some(ctx_map),
+                    Some(ctx_map) => {
+                        rec.authorizer_status = Some(200);
+                        rec.principal_id = ctx_map.get("principalId").and_then(Value::as_str).map(str::to_string);
+                        authorizer_ctx = Some(ctx_map);
+                    }
                     None => {
-                        tracing::info!(connection_id = %conn_id, "connect 403: authorizer policy denies");
-                        return text_response(StatusCode::FORBIDDEN, "Forbidden");
+                        rec.authorizer_status = Some(403);
+                        rec.authorizer_error = Some("the policy denies execute-api:Invoke".into());
+                        return Err((StatusCode::FORBIDDEN, "Forbidden"));
                     }
                 },
             }
         }
-
         // $connect integration: an error or a non-2xx rejects the upgrade.
         if let Some(integ) = &plan.connect_integration {
-            let ev = events::connect(&ctx, &headers, &query, authorizer_ctx.as_ref());
-            match self.invoker.invoke(integ, ev).await {
-                Ok(resp) if (200..300).contains(&status_of(&resp)) => {}
+            let ev = events::connect(&ctx, headers, query, authorizer_ctx.as_ref());
+            let started = std::time::Instant::now();
+            let result = self.invoker.invoke(integ, ev).await;
+            rec.integration_latency_ms = Some(started.elapsed().as_millis() as u64);
+            match result {
                 Ok(resp) => {
                     let status = status_of(&resp);
-                    tracing::info!(connection_id = %conn_id, "connect {status}: rejected by $connect");
-                    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
-                    return text_response(code, "connection rejected by the $connect route");
+                    rec.integration_status = Some(status);
+                    if !(200..300).contains(&status) {
+                        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                        return Err((code, "connection rejected by the $connect route"));
+                    }
                 }
                 Err(e) => {
-                    tracing::warn!(connection_id = %conn_id, "connect 500: $connect integration failed: {e}");
-                    return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+                    rec.integration_error = Some(e.to_string());
+                    return Err((StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"));
                 }
             }
         }
+        Ok(authorizer_ctx)
+    }
 
+    /// Registers the connection, answers 101 and runs it once the upgrade completes.
+    fn open(
+        self: &Arc<Self>,
+        req: Request<Incoming>,
+        key: String,
+        rec: Record,
+        authorizer: Option<Map<String, Value>>,
+        stage_variables: BTreeMap<String, String>,
+    ) -> Response<ResponseBody> {
         let (tx, rx) = mpsc::channel(self.limits.max_queued_frames);
         let conn = Arc::new(Conn {
-            id: conn_id.clone(),
-            api_id,
-            stage,
-            connected_at,
-            last_active: connected_at.into(),
-            source_ip,
-            user_agent,
-            authorizer: authorizer_ctx,
+            id: rec.connection_id,
+            api_id: rec.api_id,
+            stage: rec.stage,
+            connected_at: rec.connected_at,
+            last_active: rec.connected_at.into(),
+            source_ip: rec.source_ip,
+            user_agent: rec.user_agent,
+            authorizer,
             tx,
             queued_bytes: 0.into(),
         });
@@ -253,7 +315,7 @@ impl Emulator {
         let this = self.clone();
         tokio::spawn(async move {
             match hyper::upgrade::on(req).await {
-                Ok(upgraded) => this.run_connection(TokioIo::new(upgraded), conn, rx, plan.stage_variables).await,
+                Ok(upgraded) => this.run_connection(TokioIo::new(upgraded), conn, rx, stage_variables).await,
                 Err(e) => {
                     tracing::warn!(connection_id = %conn.id, "upgrade failed: {e}");
                     this.registry.remove(&conn.id);
@@ -393,23 +455,62 @@ impl Emulator {
         }
     }
 
+    fn record_for(&self, conn: &Conn, event_type: &'static str, route_key: &str, request_id: &str) -> Record {
+        Record {
+            api_id: conn.api_id.clone(),
+            stage: conn.stage.clone(),
+            connection_id: conn.id.clone(),
+            connected_at: conn.connected_at,
+            event_type,
+            route_key: route_key.to_string(),
+            status: 200,
+            source_ip: conn.source_ip.clone(),
+            user_agent: conn.user_agent.clone(),
+            request_id: request_id.to_string(),
+            request_time_ms: now_ms(),
+            domain_name: self.host.clone(),
+            principal_id: conn
+                .authorizer
+                .as_ref()
+                .and_then(|a| a.get("principalId"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    fn stage_of(&self, conn: &Conn) -> Option<crate::model::Stage> {
+        self.control.with_api(&conn.api_id, |a| a.stages.get(&conn.stage).cloned()).flatten()
+    }
+
     async fn on_disconnect(&self, conn: &Conn, code: u16, reason: &str, vars: &BTreeMap<String, String>) {
         let integ = self
             .control
             .with_api(&conn.api_id, |a| a.route_by_key("$disconnect").and_then(|r| a.integration_of(r)).cloned())
             .flatten();
+        let request_id = new_id(6);
+        let mut rec = self.record_for(conn, "DISCONNECT", "$disconnect", &request_id);
         if let Some(integ) = integ {
-            let request_id = new_id(6);
             let ev = events::disconnect(
                 &self.event_context(conn, &request_id, vars),
                 code,
                 reason,
                 conn.authorizer.as_ref(),
             );
-            if let Err(e) = self.invoker.invoke(&integ, ev).await {
-                tracing::warn!(connection_id = %conn.id, "$disconnect integration failed: {e}");
+            let started = std::time::Instant::now();
+            let result = self.invoker.invoke(&integ, ev).await;
+            rec.integration_latency_ms = Some(started.elapsed().as_millis() as u64);
+            match result {
+                Ok(resp) => rec.integration_status = Some(status_of(&resp)),
+                Err(e) => {
+                    tracing::warn!(connection_id = %conn.id, "$disconnect integration failed: {e}");
+                    rec.integration_error = Some(e.to_string());
+                    rec.execution_error = true;
+                    rec.status = 500;
+                }
             }
         }
+        self.telemetry.record(self.stage_of(conn).as_ref(), &rec);
     }
 
     fn route_bucket(&self, conn: &Conn, route_key: &str, settings: Option<(f64, f64)>) -> Option<Arc<TokenBucket>> {
@@ -425,16 +526,16 @@ impl Emulator {
 
     async fn on_message(&self, conn: &Conn, body: String, binary: bool, vars: &BTreeMap<String, String>) {
         let request_id = new_id(6);
-        let started = std::time::Instant::now();
         let plan = self.control.with_api(&conn.api_id, |a| {
+            let st = a.stages.get(&conn.stage).cloned();
             let value = if binary { None } else { select_route_value(&a.api.route_selection_expression, &body) };
             let route = value
                 .as_deref()
                 .filter(|v| !matches!(*v, "$connect" | "$disconnect"))
                 .and_then(|v| a.route_by_key(v))
-                .or_else(|| a.route_by_key("$default"))?;
-            let st = a.stages.get(&conn.stage);
-            let settings = st.and_then(|s| {
+                .or_else(|| a.route_by_key("$default"));
+            let Some(route) = route else { return (st, None) };
+            let settings = st.as_ref().and_then(|s| {
                 let rs = s.route_settings.get(&route.route_key);
                 let rate = rs.and_then(|r| r.throttling_rate_limit).or(s.default_route_settings.throttling_rate_limit);
                 let burst =
@@ -444,50 +545,70 @@ impl Emulator {
                     (r, b) => Some((r.unwrap_or(10_000.0), b.map(f64::from).unwrap_or(5_000.0))),
                 }
             });
-            Some((route.route_key.clone(), a.integration_of(route).cloned(), a.has_route_response(route), settings))
+            let found =
+                (route.route_key.clone(), a.integration_of(route).cloned(), a.has_route_response(route), settings);
+            (st, Some(found))
         });
         let reply = |text: String| {
             let _ = conn.tx.try_send(Outbound::Text(text));
         };
-        let Some(Some((route_key, integ, two_way, settings))) = plan else {
+        let (stage, found) = plan.unwrap_or((None, None));
+        let message_id = new_id(6);
+        let mut rec = self.record_for(conn, "MESSAGE", "$default", &request_id);
+        rec.message_id = Some(message_id.clone());
+        rec.body = Some(body.clone());
+        let Some((route_key, integ, two_way, settings)) = found else {
             reply(error_frame("Forbidden", &conn.id, &request_id));
-            tracing::info!(connection_id = %conn.id, "message: no route matched and no $default");
+            rec.status = 403;
+            rec.client_error = true;
+            rec.error_message = Some("Forbidden: no route matched and no $default".into());
+            self.telemetry.record(stage.as_ref(), &rec);
             return;
         };
+        rec.route_key = route_key.clone();
         if let Some(bucket) = self.route_bucket(conn, &route_key, settings) {
             if !bucket.try_take() {
                 reply(error_frame("Too Many Requests", &conn.id, &request_id));
-                tracing::info!(connection_id = %conn.id, route = %route_key, "message throttled (stage route settings)");
+                rec.status = 429;
+                rec.client_error = true;
+                rec.error_message = Some("Too Many Requests".into());
+                self.telemetry.record(stage.as_ref(), &rec);
                 return;
             }
         }
-        let Some(integ) = integ else {
-            tracing::info!(connection_id = %conn.id, route = %route_key, "message: route has no integration");
-            return;
-        };
-        let ev = events::message(
-            &self.event_context(conn, &request_id, vars),
-            &route_key,
-            &new_id(6),
-            &body,
-            binary,
-            conn.authorizer.as_ref(),
-        );
-        match self.invoker.invoke(&integ, ev).await {
-            Ok(resp) => {
-                let status = status_of(&resp);
-                if two_way {
-                    if let Some(b) = resp.get("body").and_then(Value::as_str).filter(|b| !b.is_empty()) {
-                        reply(b.to_string());
+        if let Some(integ) = integ {
+            let ev = events::message(
+                &self.event_context(conn, &request_id, vars),
+                &route_key,
+                &message_id,
+                &body,
+                binary,
+                conn.authorizer.as_ref(),
+            );
+            let started = std::time::Instant::now();
+            let result = self.invoker.invoke(&integ, ev).await;
+            rec.integration_latency_ms = Some(started.elapsed().as_millis() as u64);
+            match result {
+                Ok(resp) => {
+                    rec.integration_status = Some(status_of(&resp));
+                    if two_way {
+                        if let Some(b) = resp.get("body").and_then(Value::as_str).filter(|b| !b.is_empty()) {
+                            reply(b.to_string());
+                        }
                     }
                 }
-                tracing::info!(connection_id = %conn.id, route = %route_key, status, ms = started.elapsed().as_millis() as u64, "message");
-            }
-            Err(e) => {
-                reply(error_frame("Internal server error", &conn.id, &request_id));
-                tracing::warn!(connection_id = %conn.id, route = %route_key, "integration failed: {e}");
+                Err(e) => {
+                    reply(error_frame("Internal server error", &conn.id, &request_id));
+                    tracing::warn!(connection_id = %conn.id, route = %route_key, "integration failed: {e}");
+                    rec.status = 500;
+                    rec.execution_error = true;
+                    rec.integration_error = Some(e.to_string());
+                    rec.error_message = Some("Internal server error".into());
+                }
             }
         }
+        tracing::info!(connection_id = %conn.id, route = %route_key, status = rec.status, ms = rec.integration_latency_ms.unwrap_or(0), "message");
+        self.telemetry.record(stage.as_ref(), &rec);
     }
 }
 

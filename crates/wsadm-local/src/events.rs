@@ -18,7 +18,7 @@ pub struct EventContext<'a> {
     pub stage_variables: &'a BTreeMap<String, String>,
 }
 
-fn request_time(ms: i64) -> String {
+pub fn request_time(ms: i64) -> String {
     // API Gateway's CLF-like format: 27/Nov/2026:04:05:06 +0000
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);

@@ -76,6 +76,7 @@ pub struct Invoker {
     cache: Mutex<HashMap<String, Arc<Cached>>>,
     http: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
     faults: Arc<crate::faults::FaultState>,
+    telemetry: Arc<crate::telemetry::Telemetry>,
 }
 
 /// The function named by an integration or authorizer URI
@@ -89,7 +90,12 @@ pub fn function_of(uri: &str) -> &str {
 
 impl Invoker {
     /// `sdk` points at the AWS stand-in (moto): the functions' DynamoDB calls go there.
-    pub fn new(sdk: aws_config::SdkConfig, gateway: LocalGateway, faults: Arc<crate::faults::FaultState>) -> Self {
+    pub fn new(
+        sdk: aws_config::SdkConfig,
+        gateway: LocalGateway,
+        faults: Arc<crate::faults::FaultState>,
+        telemetry: Arc<crate::telemetry::Telemetry>,
+    ) -> Self {
         let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
         Invoker {
             lambda: aws_sdk_lambda::Client::new(&sdk),
@@ -98,6 +104,7 @@ impl Invoker {
             cache: Mutex::new(HashMap::new()),
             http,
             faults,
+            telemetry,
         }
     }
 
@@ -140,12 +147,18 @@ impl Invoker {
         let function = function_of(uri);
         self.injected_latency().await;
         let functions = self.functions(function).await?;
-        match tokio::time::timeout(timeout, functions.invoke(event)).await {
+        let (started_ms, started) = (crate::dataplane::now_ms(), Instant::now());
+        let result = match tokio::time::timeout(timeout, functions.invoke(event)).await {
             Err(_) => Err(IntegrationError::Timeout(timeout)),
             Ok(Ok(v)) => Ok(v),
             Ok(Err(InvokeError::Unauthorized)) => Err(IntegrationError::Unauthorized),
             Ok(Err(e)) => Err(IntegrationError::Function(e.to_string())),
-        }
+        };
+        let error = result.as_ref().err().map(|e| e.to_string());
+        let request_id = crate::dataplane::new_id(9);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.telemetry.lambda_invocation(function, &request_id, started_ms, ms, error.as_deref());
+        result
     }
 
     /// Runs a route's integration; the result is the Lambda proxy response (statusCode, body).

@@ -10,6 +10,7 @@ pub mod integrations;
 pub mod model;
 pub mod registry;
 pub mod server;
+pub mod telemetry;
 pub mod throttle;
 
 pub use dataplane::Limits;

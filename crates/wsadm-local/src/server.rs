@@ -71,6 +71,7 @@ pub struct Emulator {
     pub moto_url: String,
     pub shutdown: watch::Sender<bool>,
     pub faults: Arc<FaultState>,
+    pub telemetry: Arc<crate::telemetry::Telemetry>,
     proxy: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>,
 }
 
@@ -125,11 +126,13 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let faults = Arc::new(FaultState::new(config.faults.clone()));
     let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
+    let telemetry = crate::telemetry::Telemetry::new(&sdk);
+    telemetry.spawn(config.limits.metrics_interval);
     let (shutdown, _) = watch::channel(false);
     let emulator = Arc::new(Emulator {
         control: ControlPlane::new(&host, &config.region, &config.account_id),
         registry,
-        invoker: Invoker::new(sdk, gateway, faults.clone()),
+        invoker: Invoker::new(sdk, gateway, faults.clone(), telemetry.clone()),
         connect_bucket: TokenBucket::new(config.limits.connect_rate, config.limits.connect_rate),
         limits: config.limits.clone(),
         route_buckets: Mutex::new(HashMap::new()),
@@ -137,6 +140,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         moto_url: config.moto_url.trim_end_matches('/').to_string(),
         shutdown,
         faults,
+        telemetry,
         proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
     });
     let em = emulator.clone();
