@@ -1,0 +1,421 @@
+//! Fan-out to many connections through @connections: bounded, adaptive concurrency under a
+//! rate cap; 429 backs that connection off (jittered exponential) and lowers the sending rate
+//! (additive increase, multiplicative decrease); 5xx and timeouts are retried up to a limit;
+//! 410 means gone (the caller deletes that record); 403 and 413 stop the whole broadcast.
+//! Every target ends with exactly one outcome, also when stopped early.
+
+use crate::connections::ConnError;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Sends one message to one connection.
+#[async_trait]
+pub trait Poster: Send + Sync {
+    async fn post(&self, connection_id: &str, data: &[u8]) -> Result<(), ConnError>;
+}
+
+/// Called for each connection found gone (the caller removes its record).
+#[async_trait]
+pub trait OnGone: Send + Sync {
+    async fn gone(&self, connection_id: &str);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Delivered,
+    Gone,
+    Failed,
+    NotAttempted,
+}
+
+/// One target's result, as written to the `--report` file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetResult {
+    pub connection_id: String,
+    pub outcome: Outcome,
+    pub attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Most calls in flight.
+    pub max_concurrency: usize,
+    /// Rate cap (calls per second, retries included).
+    pub max_rps: f64,
+    /// Attempts per target for 429/5xx/timeouts.
+    pub max_attempts: u32,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_concurrency: 256,
+            max_rps: 5_000.0,
+            max_attempts: 5,
+            backoff_base: Duration::from_millis(50),
+            backoff_cap: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Why a broadcast stopped before the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum Stop {
+    /// 403: wrong endpoint or missing IAM permission; nothing was deleted.
+    Forbidden(String),
+    /// 413: the payload is over the limit.
+    PayloadTooLarge,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+/// Live counters, for a progress display.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicU64,
+    pub delivered: AtomicU64,
+    pub gone: AtomicU64,
+    pub failed: AtomicU64,
+    pub throttled: AtomicU64,
+    pub retries: AtomicU64,
+    /// Current sending rate cap × 1000.
+    pub rate_milli: AtomicU64,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub targets: u64,
+    pub delivered: u64,
+    pub gone: u64,
+    pub failed: u64,
+    pub not_attempted: u64,
+}
+
+/// The additive-increase / multiplicative-decrease rate controller.
+#[derive(Debug, Clone)]
+pub struct Aimd {
+    pub rate: f64,
+    max: f64,
+    min: f64,
+}
+
+impl Aimd {
+    pub fn new(max: f64) -> Self {
+        Aimd { rate: max, max, min: (max / 100.0).max(1.0) }
+    }
+    /// A 429: back off hard.
+    pub fn on_throttle(&mut self) {
+        self.rate = (self.rate * 0.7).max(self.min);
+    }
+    /// A success: creep back up (about +1% of the cap per 100 successes at full rate).
+    pub fn on_success(&mut self) {
+        self.rate = (self.rate + self.max / 10_000.0).min(self.max);
+    }
+}
+
+/// Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^attempt)].
+pub fn backoff(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration {
+    let exp = base.as_secs_f64() * 2f64.powi(attempt.min(20) as i32);
+    Duration::from_secs_f64(exp.min(cap.as_secs_f64()) * unit.clamp(0.0, 1.0))
+}
+
+struct Pacer {
+    aimd: Aimd,
+    next_slot: Instant,
+}
+
+impl Pacer {
+    /// When the next call may start.
+    fn reserve(&mut self) -> Instant {
+        let now = Instant::now();
+        let at = self.next_slot.max(now);
+        self.next_slot = at + Duration::from_secs_f64(1.0 / self.aimd.rate.max(0.001));
+        at
+    }
+}
+
+/// Where and how to send: the parts of a broadcast besides its targets and message.
+pub struct Sender {
+    pub poster: Arc<dyn Poster>,
+    pub on_gone: Arc<dyn OnGone>,
+    pub opts: Options,
+    pub progress: Arc<Progress>,
+    /// Checked between calls: set it on Ctrl-C.
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Sends `data` to every target; results come back in completion order, one per target.
+pub async fn run(
+    sender: Sender,
+    targets: Vec<String>,
+    data: Arc<[u8]>,
+    mut on_result: impl FnMut(&TargetResult),
+) -> (Totals, Option<Stop>) {
+    let Sender { poster, on_gone, opts, progress, stop } = sender;
+    let total = targets.len() as u64;
+    let mut queue: VecDeque<(String, u32, Option<Instant>)> = targets.into_iter().map(|t| (t, 0, None)).collect();
+    let pacer = Arc::new(tokio::sync::Mutex::new(Pacer { aimd: Aimd::new(opts.max_rps), next_slot: Instant::now() }));
+    progress.rate_milli.store((opts.max_rps * 1000.0) as u64, Ordering::Relaxed);
+    let mut totals = Totals { targets: total, ..Totals::default() };
+    let mut stopped: Option<Stop> = None;
+    let mut inflight = tokio::task::JoinSet::new();
+    let finish = |r: TargetResult, totals: &mut Totals, on_result: &mut dyn FnMut(&TargetResult)| {
+        match r.outcome {
+            Outcome::Delivered => totals.delivered += 1,
+            Outcome::Gone => totals.gone += 1,
+            Outcome::Failed => totals.failed += 1,
+            Outcome::NotAttempted => totals.not_attempted += 1,
+        }
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        on_result(&r);
+    };
+    loop {
+        if stopped.is_none() && stop.load(Ordering::Relaxed) {
+            stopped = Some(Stop::Interrupted);
+        }
+        // Start calls while there is room and work that is due.
+        while stopped.is_none() && inflight.len() < opts.max_concurrency {
+            let Some(pos) = queue.iter().position(|(_, _, due)| due.is_none_or(|d| d <= Instant::now())) else { break };
+            let Some((id, attempts, _)) = queue.remove(pos) else { break };
+            let (poster, data, pacer, progress) = (poster.clone(), data.clone(), pacer.clone(), progress.clone());
+            inflight.spawn(async move {
+                let at = pacer.lock().await.reserve();
+                tokio::time::sleep_until(at.into()).await;
+                let r = poster.post(&id, &data).await;
+                let mut p = pacer.lock().await;
+                match &r {
+                    Err(ConnError::Throttled(_)) => {
+                        p.aimd.on_throttle();
+                        progress.throttled.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(()) => p.aimd.on_success(),
+                    _ => {}
+                }
+                progress.rate_milli.store((p.aimd.rate * 1000.0) as u64, Ordering::Relaxed);
+                (id, attempts + 1, r)
+            });
+        }
+        if inflight.is_empty() {
+            if stopped.is_some() || queue.is_empty() {
+                break;
+            }
+            // Everything left is backing off: wait for the earliest.
+            let next = queue.iter().filter_map(|q| q.2).min().unwrap_or_else(Instant::now);
+            tokio::time::sleep_until(next.into()).await;
+            continue;
+        }
+        let joined = tokio::select! {
+            j = inflight.join_next() => j,
+            _ = tokio::time::sleep(Duration::from_millis(20)) => continue,
+        };
+        let Some(Ok((id, attempts, result))) = joined else { continue };
+        let retry_in = |attempts: u32| backoff(attempts, opts.backoff_base, opts.backoff_cap, rand::random());
+        match result {
+            Ok(()) => {
+                progress.delivered.fetch_add(1, Ordering::Relaxed);
+                finish(
+                    TargetResult { connection_id: id, outcome: Outcome::Delivered, attempts, error: None },
+                    &mut totals,
+                    &mut on_result,
+                );
+            }
+            Err(ConnError::Gone) => {
+                on_gone.gone(&id).await;
+                progress.gone.fetch_add(1, Ordering::Relaxed);
+                finish(
+                    TargetResult { connection_id: id, outcome: Outcome::Gone, attempts, error: None },
+                    &mut totals,
+                    &mut on_result,
+                );
+            }
+            Err(e @ (ConnError::Throttled(_) | ConnError::Transient(_))) if attempts < opts.max_attempts => {
+                progress.retries.fetch_add(1, Ordering::Relaxed);
+                let _ = e;
+                queue.push_back((id, attempts, Some(Instant::now() + retry_in(attempts))));
+            }
+            Err(ConnError::Forbidden(m)) => {
+                stopped.get_or_insert(Stop::Forbidden(m.clone()));
+                progress.failed.fetch_add(1, Ordering::Relaxed);
+                finish(
+                    TargetResult {
+                        connection_id: id,
+                        outcome: Outcome::Failed,
+                        attempts,
+                        error: Some(format!("403: {m}")),
+                    },
+                    &mut totals,
+                    &mut on_result,
+                );
+            }
+            Err(ConnError::PayloadTooLarge) => {
+                stopped.get_or_insert(Stop::PayloadTooLarge);
+                progress.failed.fetch_add(1, Ordering::Relaxed);
+                finish(
+                    TargetResult { connection_id: id, outcome: Outcome::Failed, attempts, error: Some("413".into()) },
+                    &mut totals,
+                    &mut on_result,
+                );
+            }
+            Err(e) => {
+                progress.failed.fetch_add(1, Ordering::Relaxed);
+                finish(
+                    TargetResult { connection_id: id, outcome: Outcome::Failed, attempts, error: Some(e.to_string()) },
+                    &mut totals,
+                    &mut on_result,
+                );
+            }
+        }
+    }
+    // Stopped: whatever was not sent (queued, or waiting to retry) is not attempted / failed.
+    for (id, attempts, _) in queue {
+        let outcome = if attempts == 0 { Outcome::NotAttempted } else { Outcome::Failed };
+        let error = (attempts > 0).then(|| "stopped before a retry".to_string());
+        finish(TargetResult { connection_id: id, outcome, attempts, error }, &mut totals, &mut on_result);
+    }
+    (totals, stopped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    /// Answers from a script per id (then Ok), and records the peak concurrency.
+    #[derive(Default)]
+    struct Fake {
+        script: Mutex<HashMap<String, Vec<ConnError>>>,
+        calls: AtomicU64,
+        inflight: AtomicU64,
+        peak: AtomicU64,
+    }
+
+    #[async_trait]
+    impl Poster for Fake {
+        async fn post(&self, id: &str, _data: &[u8]) -> Result<(), ConnError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let now = self.inflight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.peak.fetch_max(now, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            self.inflight.fetch_sub(1, Ordering::SeqCst);
+            let next = self.script.lock().unwrap().get_mut(id).and_then(|v| (!v.is_empty()).then(|| v.remove(0)));
+            next.map_or(Ok(()), Err)
+        }
+    }
+
+    #[derive(Default)]
+    struct Gone(Mutex<Vec<String>>);
+
+    #[async_trait]
+    impl OnGone for Gone {
+        async fn gone(&self, id: &str) {
+            self.0.lock().unwrap().push(id.to_string());
+        }
+    }
+
+    fn opts() -> Options {
+        Options {
+            max_concurrency: 8,
+            max_rps: 100_000.0,
+            max_attempts: 3,
+            backoff_base: Duration::from_millis(1),
+            backoff_cap: Duration::from_millis(5),
+        }
+    }
+
+    async fn go(
+        fake: Arc<Fake>,
+        n: usize,
+        stop: Arc<AtomicBool>,
+    ) -> (Totals, Option<Stop>, Vec<TargetResult>, Arc<Gone>) {
+        let gone = Arc::new(Gone::default());
+        let ids: Vec<String> = (0..n).map(|i| format!("c{i}=")).collect();
+        let mut results = vec![];
+        let sender =
+            Sender { poster: fake, on_gone: gone.clone(), opts: opts(), progress: Arc::new(Progress::default()), stop };
+        let (t, s) = run(sender, ids, Arc::from(&b"hi"[..]), |r| results.push(r.clone())).await;
+        (t, s, results, gone)
+    }
+
+    #[tokio::test]
+    async fn accounting_is_exact_with_retries_gone_and_failures() {
+        let fake = Arc::new(Fake::default());
+        {
+            let mut s = fake.script.lock().unwrap();
+            s.insert("c1=".into(), vec![ConnError::Throttled("x".into()), ConnError::Throttled("x".into())]);
+            s.insert("c2=".into(), vec![ConnError::Gone]);
+            s.insert("c3=".into(), vec![ConnError::Transient("500".into()); 5]);
+            s.insert("c4=".into(), vec![ConnError::Other("400".into())]);
+        }
+        let (t, stop, results, gone) = go(fake.clone(), 100, Arc::new(AtomicBool::new(false))).await;
+        assert_eq!(stop, None);
+        assert_eq!(t, Totals { targets: 100, delivered: 97, gone: 1, failed: 2, not_attempted: 0 });
+        assert_eq!(results.len(), 100);
+        assert_eq!(gone.0.lock().unwrap().clone(), vec!["c2=".to_string()]);
+        let c1 = results.iter().find(|r| r.connection_id == "c1=").unwrap();
+        assert_eq!((c1.outcome, c1.attempts), (Outcome::Delivered, 3));
+        let c3 = results.iter().find(|r| r.connection_id == "c3=").unwrap();
+        assert_eq!((c3.outcome, c3.attempts), (Outcome::Failed, 3), "max attempts");
+        assert!(fake.peak.load(Ordering::SeqCst) <= 8, "bounded concurrency");
+    }
+
+    #[tokio::test]
+    async fn forbidden_stops_and_counts_the_rest_not_attempted() {
+        let fake = Arc::new(Fake::default());
+        fake.script.lock().unwrap().insert("c0=".into(), vec![ConnError::Forbidden("bad endpoint".into())]);
+        let (t, stop, results, gone) = go(fake, 1000, Arc::new(AtomicBool::new(false))).await;
+        assert_eq!(stop, Some(Stop::Forbidden("bad endpoint".into())));
+        assert_eq!(t.delivered + t.gone + t.failed + t.not_attempted, 1000);
+        assert!(t.not_attempted > 900, "{t:?}");
+        assert_eq!(results.len(), 1000);
+        assert!(gone.0.lock().unwrap().is_empty(), "a 403 deletes nothing");
+    }
+
+    #[tokio::test]
+    async fn interrupt_waits_for_inflight_and_accounts_exactly() {
+        let fake = Arc::new(Fake::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let s2 = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            s2.store(true, Ordering::SeqCst);
+        });
+        let (t, s, results, _) = go(fake.clone(), 5000, stop).await;
+        assert_eq!(s, Some(Stop::Interrupted));
+        assert_eq!(t.delivered + t.gone + t.failed + t.not_attempted, 5000);
+        assert_eq!(t.delivered, fake.calls.load(Ordering::SeqCst), "every call made was waited for");
+        assert!(t.not_attempted > 0);
+        assert_eq!(results.len(), 5000);
+    }
+
+    #[test]
+    fn aimd_and_backoff() {
+        let mut a = Aimd::new(1000.0);
+        a.on_throttle();
+        assert_eq!(a.rate, 700.0);
+        for _ in 0..100 {
+            a.on_throttle();
+        }
+        assert_eq!(a.rate, 10.0, "floor at 1% of the cap");
+        for _ in 0..200_000 {
+            a.on_success();
+        }
+        assert_eq!(a.rate, 1000.0, "back to the cap, never above");
+        let b = |n, u| backoff(n, Duration::from_millis(50), Duration::from_secs(5), u);
+        assert_eq!(b(0, 1.0), Duration::from_millis(50));
+        assert_eq!(b(3, 1.0), Duration::from_millis(400));
+        assert_eq!(b(30, 1.0), Duration::from_secs(5));
+        assert_eq!(b(3, 0.0), Duration::ZERO);
+    }
+}
