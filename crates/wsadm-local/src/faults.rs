@@ -6,6 +6,7 @@
 //! | `GET /_wsadm/faults` | the current settings |
 //! | `PUT /_wsadm/faults` with a partial JSON object | changes the named settings |
 //! | `POST /_wsadm/drop` with `{"fraction": 0.05}` or `{"connectionIds": [...]}` | drops those open connections abruptly (no close frame, no `$disconnect`: a stale session record, as when a client vanishes) |
+//! | `GET /_wsadm/connections` | the ids of the open connections |
 //! | `GET /_wsadm/stats` | open connections and @connections counters |
 
 use crate::integrations::PostHook;

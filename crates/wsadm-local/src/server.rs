@@ -353,11 +353,15 @@ impl Emulator {
                 }
                 ok(json!({ "dropped": ids }))
             }
+            (Method::GET, "/_wsadm/connections") => {
+                let ids: Vec<String> = self.registry.all().iter().map(|c| c.id.clone()).collect();
+                ok(json!({ "connectionIds": ids }))
+            }
             (Method::GET, "/_wsadm/stats") => ok(json!({
                 "connections": self.registry.len(),
                 "connectionsApi": &self.faults.counters,
             })),
-            _ => text_response(StatusCode::NOT_FOUND, "control endpoints: /_wsadm/faults, /_wsadm/drop, /_wsadm/stats"),
+            _ => text_response(StatusCode::NOT_FOUND, "control endpoints: /_wsadm/faults, /_wsadm/drop, /_wsadm/connections, /_wsadm/stats"),
         }
     }
 }

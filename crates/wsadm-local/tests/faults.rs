@@ -86,6 +86,12 @@ async fn drops_are_abrupt_and_leave_stale_records() {
     let alice_id = whoami(&mut alice).await;
     let bob_id = whoami(&mut bob).await;
     let store = s.store();
+    let (_, open) = control(&s, "GET", "/_wsadm/connections", json!(null)).await;
+    let mut listed: Vec<&str> = open["connectionIds"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    listed.sort();
+    let mut want = vec![alice_id.as_str(), bob_id.as_str()];
+    want.sort();
+    assert_eq!(listed, want);
 
     // drop-on-post: the post answers 410 and the client vanishes without a close frame.
     control(&s, "PUT", "/_wsadm/faults", json!({"dropOnPost": 1.0})).await;
