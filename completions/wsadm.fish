@@ -42,8 +42,14 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -s y -l yes -d 'Answer yes to 
 complete -c wsadm -n "__fish_wsadm_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_needs_command" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
@@ -120,12 +126,72 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l name -d 'Stack name: names the API, functions, role, table and log groups, all tagged wsadm:stack=NAME (the stage is the global --stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l authorizer -d 'How clients authenticate on $connect' -r -f -a "jwt\t'A JWT checked by the stack\'s REQUEST authorizer function (HS256 secret or JWKS)'
+iam\t'SigV4-signed connections (AWS_IAM); users are anonymous to the chat handlers'
+none\t'No authentication: anyone can connect (a warning says so)'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwks-url -d 'JWKS URL with the RS256/ES256 keys that sign client tokens (https)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-env -d 'Environment variable holding the HS256 secret (read here, stored in the authorizer\'s environment)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-file -d 'File holding the HS256 secret (read here; trailing newlines are trimmed)' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-issuer -d 'Required `iss` claim' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-audience -d 'Required `aud` claim' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-rate -d 'Stage default: steady requests per second per route' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-burst -d 'Stage default: burst' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l route-throttle -d 'One route\'s own limits, e.g. send=50:100 (repeatable)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l logging-level -d 'Execution logging level' -r -f -a "OFF\t''
+ERROR\t''
+INFO\t''"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l access-log-format -d 'Access-log format with $context variables (must contain $context.requestId) [default: JSON with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency, authorizerError, errorMessage, sourceIp, userAgent]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l log-retention-days -d 'Retention of every log group of the stack' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l max-connections-per-user -d 'Open connections one user may hold (0 = no cap)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l handler-zip -d 'The handlers\' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l architecture -d 'CPU architecture of the functions (must match the zip)' -r -f -a "x86_64\t''
+arm64\t''"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l dry-run -d 'Show what would be created, updated or deleted, and change nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l detailed-metrics -d 'Per-route CloudWatch metrics (billed per metric)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l name -d 'The stack to delete' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l dry-run -d 'Show what would be deleted, and delete nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l port -d 'Port to listen on (127.0.0.1); 0 picks a free one' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l moto-url -d 'Use this running moto instead of starting one' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l max-duration -d 'Close connections open this long (AWS: 7200)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-rate -d 'New connections per second (AWS: 500 per account and region)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l metrics-interval -d 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-rate -d 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-burst -d 'Burst of the account-level throttle (AWS: 5,000)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connections-latency-ms -d 'Latency added to every @connections call' -r
@@ -209,11 +275,274 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -f -a "list" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -f -a "show" -d 'One connection: GetConnection beside its session record'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -f -a "kick" -d 'Close connections (DeleteConnection) and remove their records'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -f -a "prune" -d 'Remove the records of connections API Gateway no longer knows (410)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l user -d 'Only this user\'s connections (a Query on the by-user index)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l room -d 'Only connections in this room (a Query on the by-room index)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l since -d 'Only connections opened within DURATION (10m) or since a time (2026-01-31T12:00:00Z)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l idle-over -d 'Only connections idle for longer than DURATION (90s, 10m, 2h)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l limit -d 'At most N sessions (stops reading the table early unless --sort is given)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l sort -d 'Order the list (without it, JSON streams rows in the order the session table returns them)' -r -f -a "id\t'Connection id'
+user\t'User, then connection id'
+connected\t'Longest connected first'
+idle\t'Longest idle first'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l stale -d 'Only stale records: connected over 2 h ago or idle over 11 min (impossible on AWS)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l count -d 'Print only the number of matching sessions'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l live -d 'Check every listed connection with GetConnection and mark the ones that are gone'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l user -d 'Only this user\'s connections (a Query on the by-user index)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l room -d 'Only connections in this room (a Query on the by-room index)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l since -d 'Only connections opened within DURATION (10m) or since a time (2026-01-31T12:00:00Z)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l idle-over -d 'Only connections idle for longer than DURATION (90s, 10m, 2h)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l limit -d 'At most N sessions (stops reading the table early unless --sort is given)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l sort -d 'Order the list (without it, JSON streams rows in the order the session table returns them)' -r -f -a "id\t'Connection id'
+user\t'User, then connection id'
+connected\t'Longest connected first'
+idle\t'Longest idle first'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l stale -d 'Only stale records: connected over 2 h ago or idle over 11 min (impossible on AWS)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l count -d 'Print only the number of matching sessions'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l live -d 'Check every listed connection with GetConnection and mark the ones that are gone'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l user -d 'Every connection of this user' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l room -d 'Every connection in this room' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l concurrency -d 'GetConnection calls in flight at once (1-256)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l min-age -d 'Leave records younger than this alone (their connection may still be in $connect)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l dry-run -d 'Report what would be removed, remove nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "show" -d 'One connection: GetConnection beside its session record'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "kick" -d 'Close connections (DeleteConnection) and remove their records'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove the records of connections API Gateway no longer knows (410)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l room -d 'The connections in this room' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l user -d 'The connections of this user' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l connection -d 'These connection ids (repeatable)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l targets -d 'A file of targets (ids, or JSON lines with connection_id); - for stdin' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l only -d 'With --targets of a previous report: only targets with this outcome' -r -f -a "delivered\t''
+gone\t''
+failed\t''
+not-attempted\t''"
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s m -l message -d 'The message text' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l file -d 'Read the message from a file (or pipe it on stdin)' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-rps -d 'Most @connections calls per second (retries included)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l concurrency -d 'Most calls in flight' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-attempts -d 'Attempts per connection for 429, 5xx and timeouts' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l scan-segments -d 'Parallel scan segments for --all' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l report -d 'Write one JSON line per target with its outcome' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l all -d 'Every connection in the session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l json -d 'Refuse a message that is not valid JSON'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l dry-run -d 'Resolve and count the targets; send nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l token -d 'The token (visible in the process list: prefer --token-env or --token-file)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l token-env -d 'Read the token from this environment variable' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l token-file -d 'Read the token from this file: client, its first line (read again on every reconnect); loadtest, one token per line, used round-robin' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l token-in -d 'Where the token goes: ?token= (what browsers can do) or Authorization: Bearer' -r -f -a "query\t'`?token=…` (what browsers can do; the chat authorizer reads it)'
+header\t'`Authorization: Bearer …`'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l header -d 'An extra header on the upgrade request (repeatable)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l room -d 'Join this room after connecting and after every reconnect (repeatable); scripted text lines are sent to the first' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l heartbeat -d 'Send the ping action this often (0 = never); API Gateway closes idle connections after 10m' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l pong-timeout -d 'The connection is dead when a heartbeat gets no pong within this long' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l handshake-timeout -d 'Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l backoff-base -d 'Upper bound of the first reconnect delay (it doubles each attempt)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l backoff-cap -d 'Largest reconnect delay' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l max-attempts -d 'Consecutive failed reconnects before giving up (0 = never give up)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l stable-after -d 'A connection up this long resets the attempt count' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l linger -d 'Scripted: after stdin ends, wait this long for the replies to what was sent' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l no-reconnect -d 'Never reconnect: exit when the connection ends'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l stay -d 'Scripted: after stdin ends, stay connected (and reconnect) until Ctrl-C or SIGTERM'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l token -d 'The token (visible in the process list: prefer --token-env or --token-file)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l token-env -d 'Read the token from this environment variable' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l token-file -d 'Read the token from this file: client, its first line (read again on every reconnect); loadtest, one token per line, used round-robin' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l token-in -d 'Where the token goes: ?token= (what browsers can do) or Authorization: Bearer' -r -f -a "query\t'`?token=…` (what browsers can do; the chat authorizer reads it)'
+header\t'`Authorization: Bearer …`'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l header -d 'An extra header on the upgrade request (repeatable)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s n -l connections -d 'Connections to open' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l connect-rate -d 'New connections per second' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l duration -d 'How long to hold the connections once they are all open' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l message-rate -d 'Messages per second across all connections (0 = none)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l payload-bytes -d 'Text size of each message' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l rooms -d 'Spread the connections over K rooms named loadtest-0 … loadtest-(K-1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l room -d 'Rooms by name instead (repeatable)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l join-via -d 'How connections join: the join action, or ?room= on the upgrade (the chat handler joins on $connect)' -r -f -a "action\t'The `join` action after connecting (waits for `joined`)'
+query\t'`?room=` on the upgrade request (the chat handler joins on $connect: one write fewer)'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l expect -d 'Counting mode: every connection should receive exactly N frames' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l count-type -d 'Count only frames whose JSON "type" is TYPE' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l settle -d 'With --until-expected: how long to keep counting after that, to catch duplicates' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l connect-retries -d 'Retries of a connect refused with 429 or 5xx or timed out (jittered backoff)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l source-addrs -d 'On loopback, spread connections over this many source addresses (127.0.0.1 …)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l handshake-timeout -d 'Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l heartbeat -d 'Each connection sends the ping action this often (0 = never)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l drain -d 'At the end, wait up to this long for replies and deliveries in flight' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l hold -d 'Hold until Ctrl-C or SIGTERM instead of --duration'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l until-expected -d 'Finish once every connection has received its --expect count (then wait --settle)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into a directory'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "show" -d 'One connection: GetConnection beside its session record'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "kick" -d 'Close connections (DeleteConnection) and remove their records'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Remove the records of connections API Gateway no longer knows (410)'

@@ -119,12 +119,31 @@ pub enum Command {
     /// List and inspect WebSocket APIs
     #[command(subcommand)]
     Apis(ApisCommand),
+    /// Create or update the whole chat stack: API, routes, authorizer, handlers, session table,
+    /// logging and throttling; a rerun changes nothing, --dry-run shows the plan
+    #[command(after_help = PROVISION_HELP)]
+    Provision(ProvisionCommand),
+    /// Delete everything a stack created: API, functions, role, log groups, session table
+    #[command(after_help = DESTROY_HELP)]
+    Destroy(DestroyCommand),
     /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
     #[command(after_help = LOCAL_HELP)]
     Local(LocalCommand),
     /// Generate shell completions and man pages
     #[command(subcommand)]
     Generate(GenerateCommand),
+    /// Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
+    /// Send one message to many connections: fast, throttle-aware, with exact accounting
+    #[command(after_help = BROADCAST_HELP)]
+    Broadcast(BroadcastCommand),
+    /// A chat client: the API as a user sees it, with heartbeat and jittered reconnects
+    #[command(after_help = CLIENT_HELP)]
+    Client(ClientCommand),
+    /// Open, hold and measure many connections: connect latency, message round trip, errors
+    #[command(after_help = LOADTEST_HELP)]
+    Loadtest(LoadtestCommand),
 }
 
 const LOCAL_HELP: &str = "\
@@ -166,6 +185,9 @@ pub struct LocalCommand {
     /// New connections per second (AWS: 500 per account and region)
     #[arg(long, value_name = "N", default_value_t = 500.0)]
     pub connect_rate: f64,
+    /// Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub metrics_interval: u64,
     /// Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)
     #[arg(long, value_name = "RPS", default_value_t = 10_000.0, help_heading = "Faults and throttles")]
     pub account_rate: f64,
@@ -228,4 +250,604 @@ pub enum GenerateCommand {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+}
+
+const SESSIONS_LS_HELP: &str = "\
+The session table is --table, else the API's wsadm:table tag (--api). --user and --room are
+index queries (never a scan); the other filters apply to what those return. CONNECTED and IDLE
+are how long ago the connection opened and last sent a message (lastSeenAt, written at most
+once a minute). A stale record (*) is one no live AWS connection can have: connected over 2 h
+ago, or idle over 11 min (the 10 min idle timeout + that minute).
+
+Durations: 90s, 10m, 2h, 1d, 1h30m. -o json and -o jsonl stream: rows are printed as they are
+read, in the order the table returns them, with bounded memory; --sort reads them all first (up
+to 100,000, or only the top --limit N). A table shows at most 10,000 rows and counts the rest.
+
+Examples:
+  wsadm sessions ls --api chat                      # everyone connected to the API named chat
+  wsadm sessions ls --room lobby --live             # who is in lobby, checked with GetConnection
+  wsadm sessions ls --user alice -o json            # alice's connections, for scripts
+  wsadm sessions ls --idle-over 5m --sort idle      # the most idle first
+  wsadm sessions ls --since 10m --count             # how many connected in the last 10 minutes
+  wsadm sessions ls --stale --count                 # records no live connection can have
+  wsadm sessions ls --table chat-sessions -o jsonl | jq -r .connection_id";
+
+const SESSIONS_SHOW_HELP: &str = "\
+Exit code 5 when API Gateway no longer knows the connection (410): its record is stale.
+
+Examples:
+  wsadm sessions show 'L0SM9cOFvHcCIhw=' --api chat
+  wsadm sessions show 'L0SM9cOFvHcCIhw=' -o json | jq .status";
+
+const SESSIONS_KICK_HELP: &str = "\
+Each connection is closed with DeleteConnection (a 410 means it was already gone), then its
+record is removed. More than one connection needs a yes: asked on a terminal, --yes otherwise.
+A record is kept when DeleteConnection fails for another reason (403, throttling, 5xx).
+
+Examples:
+  wsadm sessions kick 'L0SM9cOFvHcCIhw='            # one connection
+  wsadm sessions kick --user alice                  # every connection of alice (asks first)
+  wsadm sessions kick --room lobby --yes -o json    # a whole room, from a script";
+
+const SESSIONS_PRUNE_HELP: &str = "\
+Checks every record with GetConnection (--concurrency at a time). A 410 (gone) removes the
+record; a 403 or 5xx never removes anything: it is counted as an error (exit code 3). Records
+younger than --min-age are left alone: a connection is unknown to GetConnection while its
+$connect runs. Records of other stages are checked on their own stage.
+
+Examples:
+  wsadm sessions prune --dry-run                    # what would be removed
+  wsadm sessions prune --api chat --stage prod
+  wsadm sessions prune -o json | jq '{checked, gone, kept, errors}'";
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent
+    #[command(visible_alias = "list", after_help = SESSIONS_LS_HELP)]
+    Ls(SessionsLsArgs),
+    /// One connection: GetConnection beside its session record
+    #[command(after_help = SESSIONS_SHOW_HELP)]
+    Show {
+        /// The connection id (as in `sessions ls`; ids usually end in `=`)
+        #[arg(value_name = "CONNECTION_ID")]
+        id: String,
+    },
+    /// Close connections (DeleteConnection) and remove their records
+    #[command(after_help = SESSIONS_KICK_HELP)]
+    Kick(SessionsKickArgs),
+    /// Remove the records of connections API Gateway no longer knows (410)
+    #[command(after_help = SESSIONS_PRUNE_HELP)]
+    Prune(SessionsPruneArgs),
+}
+
+/// The order of `sessions ls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SessionSort {
+    /// Connection id
+    Id,
+    /// User, then connection id
+    User,
+    /// Longest connected first
+    Connected,
+    /// Longest idle first
+    Idle,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsLsArgs {
+    /// Only this user's connections (a Query on the by-user index)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Only connections in this room (a Query on the by-room index)
+    #[arg(long, value_name = "ROOM")]
+    pub room: Option<String>,
+    /// Only connections opened within DURATION (10m) or since a time (2026-01-31T12:00:00Z)
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+    /// Only connections idle for longer than DURATION (90s, 10m, 2h)
+    #[arg(long, value_name = "DURATION")]
+    pub idle_over: Option<String>,
+    /// Only stale records: connected over 2 h ago or idle over 11 min (impossible on AWS)
+    #[arg(long)]
+    pub stale: bool,
+    /// At most N sessions (stops reading the table early unless --sort is given)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Order the list (without it, JSON streams rows in the order the session table returns them)
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SessionSort>,
+    /// Print only the number of matching sessions
+    #[arg(long, conflicts_with_all = ["live", "sort", "limit"])]
+    pub count: bool,
+    /// Check every listed connection with GetConnection and mark the ones that are gone
+    #[arg(long)]
+    pub live: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["ids", "user", "room"])))]
+pub struct SessionsKickArgs {
+    /// Connection ids
+    #[arg(value_name = "CONNECTION_ID")]
+    pub ids: Vec<String>,
+    /// Every connection of this user
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Every connection in this room
+    #[arg(long, value_name = "ROOM")]
+    pub room: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsPruneArgs {
+    /// Report what would be removed, remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// GetConnection calls in flight at once (1-256)
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Leave records younger than this alone (their connection may still be in $connect)
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub min_age: String,
+}
+
+const PROVISION_HELP: &str = "\
+Converges the stack NAME to what the options say: creates what is missing, updates only what
+differs, and leaves the rest alone. Resources are found by name and the tag wsadm:stack=NAME;
+a same-named resource without that tag is an error, never taken over.
+
+  session table   NAME-sessions (by-user/by-room indexes, TTL, point-in-time recovery, KMS)
+  functions       NAME-connect, NAME-disconnect, NAME-chat, NAME-authorizer (jwt), from --handler-zip
+  role            NAME-wsadm-handlers: this table and its indexes, @connections POST on this API's
+                  stages, the functions' own log groups, nothing else
+  API             NAME: WEBSOCKET, $request.body.action; routes $connect (authorizer), $disconnect,
+                  $default, join, leave, send, ping, whoami (two-way: replies reach the sender)
+  authorizer      NAME-jwt: REQUEST, identity source route.request.querystring.token (clients
+                  connect with ?token=JWT; browsers cannot set headers on a WebSocket handshake.
+                  The function also reads Authorization: Bearer, but API Gateway answers 401
+                  before calling it when ?token= is missing)
+  stage           STAGE: default and per-route throttling, logging level, detailed metrics, data
+                  trace off, access logs (JSON) to /wsadm/NAME/STAGE/access
+  log groups      /aws/lambda/FUNCTION, /wsadm/NAME/STAGE/access,
+                  API-Gateway-Execution-Logs_APIID/STAGE, all with --log-retention-days
+
+A deployment is made when routes, integrations or the authorizer changed. The HS256 secret of
+--jwt-secret-env/--jwt-secret-file is stored in the authorizer function's environment (encrypted
+at rest by Lambda); plans show it masked. On AWS, stage logging needs API Gateway's account-level
+CloudWatch role (once per region): provision says how when it is missing.
+
+Examples:
+  scripts/build-handlers                                      # makes dist/wsadm-handler-x86_64.zip
+  export CHAT_JWT_SECRET=$(openssl rand -base64 48)
+  wsadm provision --name chat --stage prod --jwt-secret-env CHAT_JWT_SECRET
+  wsadm provision --name chat --stage prod --jwks-url https://id.example.com/.well-known/jwks.json \\
+      --jwt-issuer https://id.example.com/ --jwt-audience chat
+  wsadm provision --name chat --stage prod --jwt-secret-env CHAT_JWT_SECRET \\
+      --throttle-rate 200 --route-throttle send=50:100 --dry-run      # what would change
+  wsadm provision --name chat --stage prod --authorizer iam -o json";
+
+const DESTROY_HELP: &str = "\
+Deletes, in dependency order, the API (with its routes, integrations, authorizer, stages and
+deployments), the functions, the role and its policy, the log groups and the session table (and
+its data). Only resources tagged wsadm:stack=NAME are deleted (plus the log groups AWS made for
+the stack's own functions and API); a same-named resource without the tag is reported and left
+alone. Pieces already gone are skipped. Asks on a terminal; needs --yes otherwise.
+
+Examples:
+  wsadm destroy --name chat --dry-run       # what would be deleted
+  wsadm destroy --name chat                 # asks first
+  wsadm destroy --name chat --yes -o json   # from a script";
+
+/// How clients authenticate on `$connect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthorizerKind {
+    /// A JWT checked by the stack's REQUEST authorizer function (HS256 secret or JWKS)
+    Jwt,
+    /// SigV4-signed connections (AWS_IAM); users are anonymous to the chat handlers
+    Iam,
+    /// No authentication: anyone can connect (a warning says so)
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoggingLevelArg {
+    #[value(name = "OFF")]
+    Off,
+    #[value(name = "ERROR")]
+    Error,
+    #[value(name = "INFO")]
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Architecture {
+    #[value(name = "x86_64")]
+    X86_64,
+    #[value(name = "arm64")]
+    Arm64,
+}
+
+/// `--route-throttle ROUTE=RATE:BURST`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteThrottle {
+    pub route: String,
+    pub rate: f64,
+    pub burst: i32,
+}
+
+fn parse_route_throttle(s: &str) -> Result<RouteThrottle, String> {
+    let bad = || format!("`{s}` is not ROUTE=RATE:BURST (e.g. send=50:100)");
+    let (route, limits) = s.rsplit_once('=').ok_or_else(bad)?;
+    let (rate, burst) = limits.split_once(':').ok_or_else(bad)?;
+    let rate: f64 = rate.trim().parse().map_err(|_| bad())?;
+    let burst: i32 = burst.trim().parse().map_err(|_| bad())?;
+    if route.is_empty() || !rate.is_finite() || rate < 0.0 || burst < 0 {
+        return Err(bad());
+    }
+    Ok(RouteThrottle { route: route.to_string(), rate, burst })
+}
+
+#[derive(Debug, Args)]
+pub struct ProvisionCommand {
+    /// Stack name: names the API, functions, role, table and log groups, all tagged wsadm:stack=NAME
+    /// (the stage is the global --stage)
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// Show what would be created, updated or deleted, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How clients authenticate on $connect
+    #[arg(long, value_enum, default_value_t = AuthorizerKind::Jwt, help_heading = "Authorization")]
+    pub authorizer: AuthorizerKind,
+
+    /// JWKS URL with the RS256/ES256 keys that sign client tokens (https)
+    #[arg(long, value_name = "URL", help_heading = "Authorization")]
+    pub jwks_url: Option<String>,
+
+    /// Environment variable holding the HS256 secret (read here, stored in the authorizer's environment)
+    #[arg(long, value_name = "VAR", help_heading = "Authorization")]
+    pub jwt_secret_env: Option<String>,
+
+    /// File holding the HS256 secret (read here; trailing newlines are trimmed)
+    #[arg(long, value_name = "FILE", help_heading = "Authorization")]
+    pub jwt_secret_file: Option<PathBuf>,
+
+    /// Required `iss` claim
+    #[arg(long, value_name = "ISS", help_heading = "Authorization")]
+    pub jwt_issuer: Option<String>,
+
+    /// Required `aud` claim
+    #[arg(long, value_name = "AUD", help_heading = "Authorization")]
+    pub jwt_audience: Option<String>,
+
+    /// Stage default: steady requests per second per route
+    #[arg(long, value_name = "RPS", default_value_t = 500.0, help_heading = "Throttling")]
+    pub throttle_rate: f64,
+
+    /// Stage default: burst
+    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Throttling")]
+    pub throttle_burst: i32,
+
+    /// One route's own limits, e.g. send=50:100 (repeatable)
+    #[arg(long, value_name = "ROUTE=RATE:BURST", value_parser = parse_route_throttle, help_heading = "Throttling")]
+    pub route_throttle: Vec<RouteThrottle>,
+
+    /// Execution logging level
+    #[arg(long, value_enum, ignore_case = true, default_value_t = LoggingLevelArg::Error, help_heading = "Logging")]
+    pub logging_level: LoggingLevelArg,
+
+    /// Per-route CloudWatch metrics (billed per metric)
+    #[arg(long, help_heading = "Logging")]
+    pub detailed_metrics: bool,
+
+    /// Access-log format with $context variables (must contain $context.requestId) [default: JSON
+    /// with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency,
+    /// authorizerError, errorMessage, sourceIp, userAgent]
+    #[arg(long, value_name = "FORMAT", help_heading = "Logging")]
+    pub access_log_format: Option<String>,
+
+    /// Retention of every log group of the stack
+    #[arg(long, value_name = "DAYS", default_value_t = 30, help_heading = "Logging")]
+    pub log_retention_days: i32,
+
+    /// Open connections one user may hold (0 = no cap)
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Handlers")]
+    pub max_connections_per_user: u64,
+
+    /// The handlers' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]
+    #[arg(long, value_name = "PATH", help_heading = "Handlers")]
+    pub handler_zip: Option<PathBuf>,
+
+    /// CPU architecture of the functions (must match the zip)
+    #[arg(long, value_enum, default_value_t = Architecture::X86_64, help_heading = "Handlers")]
+    pub architecture: Architecture,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyCommand {
+    /// The stack to delete
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// Show what would be deleted, and delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn duration(s: &str) -> Result<std::time::Duration, String> {
+    crate::ws::parse_duration(s)
+}
+
+/// The token and headers of the WebSocket upgrade (client and loadtest).
+#[derive(Debug, Clone, Args)]
+pub struct WsAuthArgs {
+    /// The token (visible in the process list: prefer --token-env or --token-file)
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["token_env", "token_file"], help_heading = "Authentication")]
+    pub token: Option<String>,
+    /// Read the token from this environment variable
+    #[arg(long, value_name = "VAR", conflicts_with = "token_file", help_heading = "Authentication")]
+    pub token_env: Option<String>,
+    /// Read the token from this file: client, its first line (read again on every reconnect);
+    /// loadtest, one token per line, used round-robin
+    #[arg(long, value_name = "FILE", help_heading = "Authentication")]
+    pub token_file: Option<PathBuf>,
+    /// Where the token goes: ?token= (what browsers can do) or Authorization: Bearer
+    #[arg(long, value_enum, default_value_t = crate::ws::TokenIn::Query, help_heading = "Authentication")]
+    pub token_in: crate::ws::TokenIn,
+    /// An extra header on the upgrade request (repeatable)
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = crate::ws::parse_header, help_heading = "Authentication")]
+    pub headers: Vec<(String, String)>,
+}
+
+const CLIENT_HELP: &str = "\
+Without URL it connects to the --api/--stage target (the API endpoint + / + stage, or --domain).
+
+On a terminal: line editing and history; a line is sent to the current room (the last joined);
+/join ROOM, /leave [ROOM], /send ROOM TEXT, /raw JSON, /whoami, /ping, /rooms, /help, /quit.
+Messages are shown with their time and sender.
+
+Scripted (stdin not a terminal): each stdin line is sent; a line starting with { is sent as
+it is, any other line as {\"action\":\"send\",\"room\":ROOM,\"text\":LINE} when --room is given.
+Every frame received is printed to stdout as one JSON line; status (connected, reconnecting,
+closed, the summary) goes to stderr, as JSON lines with -o json/jsonl. When stdin ends, the
+client waits up to --linger for the replies to what it sent, then closes (1000); --stay keeps
+it connected until Ctrl-C or SIGTERM.
+
+Heartbeat: the ping action every --heartbeat (default 5m, under API Gateway's 10-minute idle
+timeout); no pong within --pong-timeout means the connection is dead: it is dropped and
+reconnected. Reconnects: after the server or the network closes the connection (a kick with
+1000, 1001 at the idle timeout or the 2-hour limit, 1006 drops, 1011-1014), with exponential
+backoff and full jitter: a delay drawn uniformly from [0, min(cap, base * 2^attempt)); rooms are
+rejoined. Never after an upgrade refused with 401 or 403 (exit code 4, with the reason), nor
+after close codes that say the client is not welcome (1002, 1003, 1007, 1008, 3000, 3003,
+4401, 4403). The first connection is retried only on 429 and 5xx.
+
+Exit codes: 0 after /quit, the end of input or SIGTERM; 1 when the server closed with an error
+code and no reconnect followed, or reconnects were used up; 4 on 401/403; 130 on Ctrl-C.
+
+Examples:
+  wsadm client --api chat --stage prod --token-env CHAT_TOKEN --room lobby
+  wsadm client wss://abc123.execute-api.eu-west-1.amazonaws.com/prod --token-file ~/.chat-token
+  echo '{\"action\":\"whoami\"}' | wsadm client ws://127.0.0.1:4510/apis/abc123/prod --token \"$T\"
+  tail -f alerts.log | wsadm client \"$URL\" --token-env T --room ops --stay";
+
+#[derive(Debug, Args)]
+pub struct ClientCommand {
+    /// ws:// or wss:// URL of the stage (default: the --api/--stage target)
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub auth: WsAuthArgs,
+    /// Join this room after connecting and after every reconnect (repeatable); scripted
+    /// text lines are sent to the first
+    #[arg(long = "room", value_name = "ROOM")]
+    pub rooms: Vec<String>,
+    /// Send the ping action this often (0 = never); API Gateway closes idle connections after 10m
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration, help_heading = "Connection")]
+    pub heartbeat: std::time::Duration,
+    /// The connection is dead when a heartbeat gets no pong within this long
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration, help_heading = "Connection")]
+    pub pong_timeout: std::time::Duration,
+    /// Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration, help_heading = "Connection")]
+    pub handshake_timeout: std::time::Duration,
+    /// Upper bound of the first reconnect delay (it doubles each attempt)
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = duration, help_heading = "Reconnect")]
+    pub backoff_base: std::time::Duration,
+    /// Largest reconnect delay
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration, help_heading = "Reconnect")]
+    pub backoff_cap: std::time::Duration,
+    /// Consecutive failed reconnects before giving up (0 = never give up)
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Reconnect")]
+    pub max_attempts: u32,
+    /// A connection up this long resets the attempt count
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration, help_heading = "Reconnect")]
+    pub stable_after: std::time::Duration,
+    /// Never reconnect: exit when the connection ends
+    #[arg(long, help_heading = "Reconnect")]
+    pub no_reconnect: bool,
+    /// Scripted: after stdin ends, wait this long for the replies to what was sent
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = duration)]
+    pub linger: std::time::Duration,
+    /// Scripted: after stdin ends, stay connected (and reconnect) until Ctrl-C or SIGTERM
+    #[arg(long)]
+    pub stay: bool,
+}
+
+const LOADTEST_HELP: &str = "\
+Opens --connections at --connect-rate (AWS allows 500 new connections/s per account and
+region), retrying 429/5xx/timeouts --connect-retries times; connection i joins room i % K
+(--rooms K names them loadtest-0…; --room NAME names them) with the join action or ?room=
+(--join-via query). Once all are open it holds them for --duration (or, with --hold, until
+Ctrl-C or SIGTERM) while sending --message-rate messages/s in total, each a send to the
+sender's room with --payload-bytes of text that carries its send time: every copy a room
+member receives gives a round trip. Then it closes them all (1000) and reports connect and
+join latency, ack latency (send -> sent reply) and round trip (send -> each delivery) as
+p50/p95/p99/max, errors by HTTP status and close code, and the success ratio (connections
+held to the end / requested). A live progress line is shown on stderr when it is a terminal.
+
+Counting mode, for verifying a broadcast: --expect N checks that every connection received
+exactly N frames (other than replies to its own actions; --count-type T counts only frames
+with \"type\":T); the JSON report lists every connection's count. With --hold, the line
+`ready` (JSON with -o json/jsonl) is printed once all connections are open; start the
+broadcast then, and stop the loadtest with SIGTERM — or pass --until-expected to finish as
+soon as every connection has its N (after --settle, to catch duplicates).
+
+On loopback, connections come from 127.0.0.1 … 127.0.0.K (--source-addrs, default 8), each
+address with its own ephemeral ports. The soft open-files limit is raised to the hard one; more
+connections than it allows is an error.
+
+Exit codes: 0 when every connection was held and every message acked (and counts matched);
+3 otherwise; 130 on Ctrl-C without --hold.
+
+Examples:
+  wsadm loadtest --api chat --token-file tokens.txt --connections 5000 --duration 60s \\
+      --rooms 100 --message-rate 200 -o json
+  wsadm loadtest ws://127.0.0.1:4510/apis/abc123/prod --token \"$T\" -n 10000 \\
+      --room lobby --join-via query --hold --expect 1 -o jsonl";
+
+#[derive(Debug, Args)]
+pub struct LoadtestCommand {
+    /// ws:// or wss:// URL of the stage (default: the --api/--stage target)
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub auth: WsAuthArgs,
+    /// Connections to open
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
+    pub connections: usize,
+    /// New connections per second
+    #[arg(long, value_name = "R", default_value_t = 500.0)]
+    pub connect_rate: f64,
+    /// How long to hold the connections once they are all open
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub duration: std::time::Duration,
+    /// Hold until Ctrl-C or SIGTERM instead of --duration
+    #[arg(long)]
+    pub hold: bool,
+    /// Messages per second across all connections (0 = none)
+    #[arg(long, value_name = "M", default_value_t = 0.0, help_heading = "Messages")]
+    pub message_rate: f64,
+    /// Text size of each message
+    #[arg(long, value_name = "BYTES", default_value_t = 64, help_heading = "Messages")]
+    pub payload_bytes: usize,
+    /// Spread the connections over K rooms named loadtest-0 … loadtest-(K-1)
+    #[arg(long, value_name = "K", help_heading = "Messages")]
+    pub rooms: Option<usize>,
+    /// Rooms by name instead (repeatable)
+    #[arg(long = "room", value_name = "NAME", conflicts_with = "rooms", help_heading = "Messages")]
+    pub room_names: Vec<String>,
+    /// How connections join: the join action, or ?room= on the upgrade (the chat handler joins on $connect)
+    #[arg(long, value_enum, default_value_t = crate::commands::loadtest::JoinVia::Action, help_heading = "Messages")]
+    pub join_via: crate::commands::loadtest::JoinVia,
+    /// Counting mode: every connection should receive exactly N frames
+    #[arg(long, value_name = "N", help_heading = "Counting")]
+    pub expect: Option<u64>,
+    /// Count only frames whose JSON "type" is TYPE
+    #[arg(long, value_name = "TYPE", help_heading = "Counting")]
+    pub count_type: Option<String>,
+    /// Finish once every connection has received its --expect count (then wait --settle)
+    #[arg(long, help_heading = "Counting")]
+    pub until_expected: bool,
+    /// With --until-expected: how long to keep counting after that, to catch duplicates
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration, help_heading = "Counting")]
+    pub settle: std::time::Duration,
+    /// Retries of a connect refused with 429 or 5xx or timed out (jittered backoff)
+    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Connection")]
+    pub connect_retries: u32,
+    /// On loopback, spread connections over this many source addresses (127.0.0.1 …)
+    #[arg(long, value_name = "K", default_value_t = 8, help_heading = "Connection")]
+    pub source_addrs: u8,
+    /// Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration, help_heading = "Connection")]
+    pub handshake_timeout: std::time::Duration,
+    /// Each connection sends the ping action this often (0 = never)
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration, help_heading = "Connection")]
+    pub heartbeat: std::time::Duration,
+    /// At the end, wait up to this long for replies and deliveries in flight
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = duration, help_heading = "Messages")]
+    pub drain: std::time::Duration,
+}
+
+const BROADCAST_HELP: &str = "\
+Targets come from the session table (--all, --room, --user: index queries and a parallel
+scan), or are given (--connection, --targets FILE with one id per line or the JSONL of
+`sessions ls -o jsonl` or of a previous --report; - reads stdin).
+
+Delivery: at most --concurrency calls in flight under --max-rps (the account's 10,000 rps is
+shared with everything else that calls @connections, so the default leaves room); a 429
+backs that connection off (jittered exponential) and lowers the rate (AIMD); 5xx and
+timeouts are retried up to --max-attempts; 410 means gone: that connection's record is
+removed; a 403 (wrong endpoint or IAM) or 413 stops the broadcast and deletes nothing.
+delivered + gone + failed + not attempted = targets, always, also on Ctrl-C (which stops
+sending, waits for the calls in flight and prints the partial summary).
+
+Exit codes: 0 all delivered or gone; 3 some failed or not attempted; 4 a 403 stopped it;
+130 interrupted.
+
+Examples:
+  wsadm broadcast --room lobby --message '{\"type\":\"maintenance\",\"in\":\"5m\"}' --json
+  wsadm broadcast --all --file notice.json --report sent.jsonl
+  wsadm broadcast --targets sent.jsonl --only failed --file notice.json     # retry just the failures
+  wsadm sessions ls --user alice -o jsonl | wsadm broadcast --targets - --message hi
+  wsadm broadcast --all --dry-run                                           # count, send nothing";
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["all", "room", "user", "connection", "targets"])))]
+pub struct BroadcastCommand {
+    /// Every connection in the session table
+    #[arg(long, help_heading = "Targets")]
+    pub all: bool,
+    /// The connections in this room
+    #[arg(long, value_name = "ROOM", help_heading = "Targets")]
+    pub room: Option<String>,
+    /// The connections of this user
+    #[arg(long, value_name = "USER", help_heading = "Targets")]
+    pub user: Option<String>,
+    /// These connection ids (repeatable)
+    #[arg(long, value_name = "ID", num_args = 1.., help_heading = "Targets")]
+    pub connection: Vec<String>,
+    /// A file of targets (ids, or JSON lines with connection_id); - for stdin
+    #[arg(long, value_name = "FILE", help_heading = "Targets")]
+    pub targets: Option<std::path::PathBuf>,
+    /// With --targets of a previous report: only targets with this outcome
+    #[arg(long, value_enum, value_name = "OUTCOME", help_heading = "Targets")]
+    pub only: Option<BroadcastOutcome>,
+    /// The message text
+    #[arg(long, short = 'm', value_name = "TEXT", help_heading = "Message", conflicts_with = "file")]
+    pub message: Option<String>,
+    /// Read the message from a file (or pipe it on stdin)
+    #[arg(long, value_name = "PATH", help_heading = "Message")]
+    pub file: Option<std::path::PathBuf>,
+    /// Refuse a message that is not valid JSON
+    #[arg(long, help_heading = "Message")]
+    pub json: bool,
+    /// Most @connections calls per second (retries included)
+    #[arg(long, value_name = "RPS", default_value_t = 5_000.0, help_heading = "Delivery")]
+    pub max_rps: f64,
+    /// Most calls in flight
+    #[arg(long, value_name = "N", default_value_t = 256, help_heading = "Delivery")]
+    pub concurrency: usize,
+    /// Attempts per connection for 429, 5xx and timeouts
+    #[arg(long, value_name = "N", default_value_t = 5, help_heading = "Delivery")]
+    pub max_attempts: u32,
+    /// Parallel scan segments for --all
+    #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Delivery")]
+    pub scan_segments: u32,
+    /// Write one JSON line per target with its outcome
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Resolve and count the targets; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BroadcastOutcome {
+    Delivered,
+    Gone,
+    Failed,
+    NotAttempted,
 }

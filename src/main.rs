@@ -3,6 +3,8 @@
 mod cli;
 mod commands;
 mod output;
+mod term;
+mod ws;
 
 use clap::Parser;
 use cli::{ApisCommand, Cli, Command, GenerateCommand, LocalCommand};
@@ -40,6 +42,38 @@ async fn dispatch(ctx: &Ctx, printer: &Printer, command: Command) -> Result<Opti
         }
         Command::Generate(GenerateCommand::Man { dir }) => emit(printer, commands::generate::man(&dir)?),
         Command::Local(l) => emit(printer, local(ctx, printer, l).await?),
+        Command::Provision(p) => emit(printer, commands::provision::provision(ctx, p).await?),
+        Command::Destroy(d) => emit(printer, commands::provision::destroy(ctx, d).await?),
+        Command::Sessions(s) => sessions(ctx, printer, s).await,
+        Command::Broadcast(b) => emit(printer, commands::broadcast::run(ctx, commands::broadcast::args(b)).await?),
+        Command::Client(c) => {
+            // Scripted, stdout carries only the frames (the summary went to stderr).
+            let r = commands::client::run(ctx, c).await?;
+            if r.interactive {
+                emit(printer, r)
+            } else {
+                Ok(r.exit_kind())
+            }
+        }
+        Command::Loadtest(l) => emit(
+            printer,
+            commands::loadtest::run(ctx, l, |ready| {
+                let _ = printer.print(ready);
+            })
+            .await?,
+        ),
+    }
+}
+
+async fn sessions(ctx: &Ctx, printer: &Printer, s: cli::SessionsCommand) -> Result<Option<ErrorKind>, Error> {
+    use cli::SessionsCommand as S;
+    use commands::sessions;
+    match s {
+        S::Ls(a) if a.count => emit(printer, sessions::count(ctx, a).await?),
+        S::Ls(a) => printer.print_list(sessions::ls(ctx, a).await?).await,
+        S::Show { id } => emit(printer, sessions::show(ctx, &id).await?),
+        S::Kick(a) => emit(printer, sessions::kick(ctx, a, printer).await?),
+        S::Prune(a) => emit(printer, sessions::prune(ctx, a).await?),
     }
 }
 
@@ -53,6 +87,7 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
         idle_timeout: std::time::Duration::from_secs(l.idle_timeout),
         max_duration: std::time::Duration::from_secs(l.max_duration),
         connect_rate: l.connect_rate,
+        metrics_interval: std::time::Duration::from_secs(l.metrics_interval.max(1)),
         ..Default::default()
     };
     let faults = wsadm_local::Faults {
@@ -107,7 +142,8 @@ fn main() -> ExitCode {
         }
     };
     // Long-running commands stop cleanly on Ctrl-C themselves; the rest are cut short.
-    let handles_interrupt = matches!(cli.command, Command::Local(_));
+    let handles_interrupt =
+        matches!(cli.command, Command::Local(_) | Command::Client(_) | Command::Loadtest(_) | Command::Broadcast(_));
     let result = runtime.block_on(async {
         if handles_interrupt {
             return dispatch(&ctx, &printer, cli.command).await.map(|k| k.map(|k| k.exit_code()));

@@ -2,6 +2,8 @@
 //! (fitted to the terminal), or as JSON / JSONL for scripts. Errors are rendered here too.
 
 use clap::ValueEnum;
+use futures::stream::{BoxStream, Stream, StreamExt};
+use futures::FutureExt;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use tabled::builder::Builder;
@@ -185,6 +187,181 @@ impl Printer {
         if let Some(h) = hint {
             let _ = writeln!(stderr, "{yellow}hint:{reset} {h}");
         }
+    }
+}
+
+/// Most rows a table holds; the rest of a longer list is counted, not shown (`-o jsonl` shows all).
+pub const TABLE_MAX_ROWS: usize = 10_000;
+
+/// A list too long to hold in memory: the printer writes its items as they arrive.
+/// `-o jsonl` writes one line per item; `-o json` writes `{HEAD…, "KEY": [item, …], TAIL…}`
+/// incrementally, one item per line; a table buffers up to [`TABLE_MAX_ROWS`] rows and counts the rest.
+pub trait ListReport {
+    type Item: Serialize;
+    /// The field of the JSON document that holds the items.
+    const KEY: &'static str;
+    /// The items (taken once, by the printer).
+    fn items(&mut self) -> BoxStream<'static, Result<Self::Item, Error>>;
+    /// Fields before the items in `-o json` (what was asked).
+    fn head(&self) -> serde_json::Map<String, serde_json::Value>;
+    /// Fields after the items in `-o json`, known once every item has been read (counts).
+    fn tail(&self) -> serde_json::Map<String, serde_json::Value>;
+    fn header(&self) -> Vec<String>;
+    fn row(&self, item: &Self::Item) -> Vec<String>;
+    /// Shown instead of an empty table.
+    fn empty(&self) -> String;
+    /// Orders a table's rows (streams keep the order the items come in).
+    fn sort_table(&self, _items: &mut [Self::Item]) {}
+    /// Lines under the table, once every item has been read.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn exit_kind(&self) -> Option<ErrorKind> {
+        None
+    }
+}
+
+enum ListError {
+    Io(std::io::Error),
+    Item(Error),
+}
+
+impl From<std::io::Error> for ListError {
+    fn from(e: std::io::Error) -> Self {
+        ListError::Io(e)
+    }
+}
+
+impl From<serde_json::Error> for ListError {
+    fn from(e: serde_json::Error) -> Self {
+        ListError::Io(e.into())
+    }
+}
+
+/// The next item; `out` is flushed first when the item is not ready yet, so what has been
+/// written is visible while the source waits (rows appear as pages arrive, in big writes).
+async fn next_flushing<S: Stream + Unpin, W: Write>(items: &mut S, out: &mut W) -> std::io::Result<Option<S::Item>> {
+    if let Some(next) = items.next().now_or_never() {
+        return Ok(next);
+    }
+    out.flush()?;
+    Ok(items.next().await)
+}
+
+impl Printer {
+    /// Prints a streamed list; returns the report's exit kind once every item has been printed.
+    /// A reader that goes away (`| head`) ends the listing quietly.
+    pub async fn print_list<R: ListReport>(&self, mut report: R) -> Result<Option<ErrorKind>, Error> {
+        let mut items = report.items();
+        let result = match self.format {
+            OutputFormat::Table => self.list_table(&report, &mut items).await,
+            OutputFormat::Json | OutputFormat::Jsonl => self.list_json(&report, &mut items).await,
+        };
+        match result {
+            Ok(()) => Ok(report.exit_kind()),
+            Err(ListError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(None),
+            Err(ListError::Io(source)) => Err(Error::Io { context: "cannot write to stdout".into(), source }),
+            Err(ListError::Item(e)) => Err(e),
+        }
+    }
+
+    async fn list_json<R: ListReport>(
+        &self,
+        report: &R,
+        items: &mut BoxStream<'static, Result<R::Item, Error>>,
+    ) -> Result<(), ListError> {
+        let jsonl = self.format == OutputFormat::Jsonl;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+        if !jsonl {
+            out.write_all(b"{\n")?;
+            for (k, v) in report.head() {
+                writeln!(out, "  {}: {},", serde_json::Value::String(k), v)?;
+            }
+            write!(out, "  {}: [", serde_json::Value::String(R::KEY.into()))?;
+        }
+        let mut n = 0u64;
+        while let Some(item) = next_flushing(items, &mut out).await? {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    out.flush()?;
+                    return Err(ListError::Item(e));
+                }
+            };
+            if jsonl {
+                serde_json::to_writer(&mut out, &item)?;
+                out.write_all(b"\n")?;
+            } else {
+                out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
+                serde_json::to_writer(&mut out, &item)?;
+            }
+            n += 1;
+        }
+        if !jsonl {
+            out.write_all(if n == 0 { b"]" } else { b"\n  ]" })?;
+            for (k, v) in report.tail() {
+                write!(out, ",\n  {}: {}", serde_json::Value::String(k), v)?;
+            }
+            out.write_all(b"\n}\n")?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    async fn list_table<R: ListReport>(
+        &self,
+        report: &R,
+        items: &mut BoxStream<'static, Result<R::Item, Error>>,
+    ) -> Result<(), ListError> {
+        let mut kept = Vec::new();
+        let mut hidden = 0u64;
+        while let Some(item) = items.next().await {
+            let item = item.map_err(ListError::Item)?;
+            if kept.len() < TABLE_MAX_ROWS {
+                kept.push(item);
+            } else {
+                hidden += 1;
+            }
+        }
+        report.sort_table(&mut kept);
+        let rows = kept.iter().map(|i| report.row(i)).collect();
+        let mut blocks = vec![Block::Table { title: None, header: report.header(), rows, empty: report.empty() }];
+        let mut notes = report.notes();
+        if hidden > 0 {
+            notes.push(format!(
+                "{hidden} more not shown (a table holds {TABLE_MAX_ROWS} rows): narrow the list, or use -o jsonl"
+            ));
+        }
+        if !notes.is_empty() {
+            blocks.push(Block::Raw(notes.iter().map(|n| format!("\n{n}")).collect::<String>() + "\n"));
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(self.render(&blocks).as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// True when a question can be asked: stdin and stderr are terminals.
+    pub fn can_prompt(&self) -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+
+    /// Asks a yes/no question on stderr and reads the answer from stdin; no is the default.
+    /// (The read runs off the async thread, so Ctrl-C still interrupts.)
+    pub async fn confirm(&self, question: &str) -> Result<bool, Error> {
+        let io = |source| Error::Io { context: "cannot ask for confirmation".into(), source };
+        {
+            let mut err = std::io::stderr().lock();
+            write!(err, "{question} [y/N] ").and_then(|_| err.flush()).map_err(io)?;
+        }
+        let answer = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map(|_| line)
+        })
+        .await
+        .map_err(|e| io(std::io::Error::other(e)))?
+        .map_err(io)?;
+        Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
     }
 }
 

@@ -69,7 +69,7 @@ fn write_pages(cmd: &clap::Command, name: &str, dir: &Path, files: &mut Vec<Path
     clap_mangen::Man::new(page).render(&mut buf).map_err(io(format!("cannot render {name}.1")))?;
     std::fs::write(&path, buf).map_err(io(format!("cannot write {}", path.display())))?;
     files.push(path);
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
         write_pages(sub, &format!("{name}-{}", sub.get_name()), dir, files)?;
     }
     Ok(())

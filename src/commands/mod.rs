@@ -1,13 +1,18 @@
 //! One module per subcommand. A command returns a report; it never prints.
 
 pub mod apis;
+pub mod broadcast;
+pub mod client;
 pub mod generate;
+pub mod loadtest;
 pub mod local;
+pub mod provision;
+pub mod sessions;
 
 use crate::cli::GlobalArgs;
 use std::time::Duration;
 use tokio::sync::OnceCell;
-use wsadm_core::{Aws, AwsOptions, Error};
+use wsadm_core::{Aws, AwsOptions, Error, Target, TargetArgs};
 
 /// What every command gets: the global options and the AWS layer, loaded once on first use
 /// (so commands that need no AWS, like `generate`, need no region or credentials).
@@ -43,5 +48,20 @@ impl Ctx {
                 Aws::load(&opts).await
             })
             .await
+    }
+
+    /// The target options as given (flags or WSADM_* environment).
+    pub fn target_args(&self) -> TargetArgs {
+        TargetArgs {
+            api: self.global.api.clone(),
+            stage: self.global.stage.clone(),
+            domain: self.global.domain.clone(),
+            table: self.global.table.clone(),
+        }
+    }
+
+    /// The resolved API and stage (management endpoint, session table) for commands that work on one stage.
+    pub async fn target(&self) -> Result<Target, Error> {
+        wsadm_core::target::resolve(self.aws().await?, &self.target_args()).await
     }
 }

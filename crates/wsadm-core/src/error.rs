@@ -103,6 +103,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Anything else, with the exit-code kind given by the caller (a WebSocket upgrade
+    /// refused with 401 is `Auth`, for example).
+    #[error("{message}")]
+    Other { kind: ErrorKind, message: String, hint: Option<String> },
 }
 
 impl Error {
@@ -110,8 +114,14 @@ impl Error {
         Error::Invalid { message: message.into(), hint: Some(hint.into()) }
     }
 
+    /// An error with an explicit exit-code kind and a hint.
+    pub fn other(kind: ErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Other { kind, message: message.into(), hint: Some(hint.into()) }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
+            Error::Other { kind, .. } => *kind,
             Error::NoCredentials { .. } | Error::BadCredentials { .. } | Error::AccessDenied { .. } => ErrorKind::Auth,
             Error::NoRegion { .. }
             | Error::ApiNotFound { .. }
@@ -167,6 +177,7 @@ impl Error {
             Error::NotLoopback(_) => "point --endpoint-url/AWS_ENDPOINT_URL at the local stack, or unset WSADM_LOOPBACK_ONLY to use AWS".into(),
             Error::Invalid { hint, .. } => return hint.clone(),
             Error::Io { .. } => return None,
+            Error::Other { hint, .. } => return hint.clone(),
         })
     }
 }

@@ -15,8 +15,8 @@
 use crate::{AwsResultExt, Error};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    KeysAndAttributes, PointInTimeRecoverySpecification, Projection, ProjectionType, Put, ScalarAttributeType, Select,
-    SseSpecification, TableStatus, Tag, TimeToLiveSpecification, TransactWriteItem, Update, WriteRequest,
+    KeysAndAttributes, PointInTimeRecoverySpecification, Projection, ProjectionType, PutRequest, ScalarAttributeType,
+    Select, SseSpecification, TableStatus, Tag, TimeToLiveSpecification, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -151,14 +151,13 @@ pub fn session_from_item(item: &Item) -> Option<Session> {
     })
 }
 
-fn membership_put(table: &str, sn: &Session, room: &str, now_ms: i64) -> Result<TransactWriteItem, Error> {
+fn membership_item(sn: &Session, room: &str, now_ms: i64) -> Item {
     let mut item = key(&sn.connection_id, &format!("{SK_ROOM_PREFIX}{room}"));
     item.insert("room".into(), s(room));
     item.insert("member".into(), s(&sn.user_id));
     item.insert("joinedAt".into(), n(now_ms));
     item.insert(TTL_ATTRIBUTE.into(), n(sn.expires_at));
-    let put = Put::builder().table_name(table).set_item(Some(item)).build().map_err(build_err)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    item
 }
 
 fn build_err(e: aws_sdk_dynamodb::error::BuildError) -> Error {
@@ -205,8 +204,11 @@ impl SessionStore {
         &self.table
     }
 
-    /// Records a new connection (and its initial rooms) in one transaction. Never overwrites
-    /// another connection's record: an existing id is refused.
+    /// Records a new connection and its initial rooms. Never overwrites another connection's
+    /// record: an existing id is refused. The session item is written first (conditionally),
+    /// then the memberships; if those fail, the session item is removed again, so a failed
+    /// connect leaves nothing behind. (No transaction: it costs twice the writes on AWS, and
+    /// the local stand-in copies the whole table for each one.)
     pub async fn put_session(&self, sn: &Session) -> Result<(), PutError> {
         for r in &sn.rooms {
             validate_room(r)?;
@@ -216,27 +218,28 @@ impl SessionStore {
                 Error::invalid("a session needs a user id of 1-128 bytes", "check the authorizer context").into()
             );
         }
-        let put = Put::builder()
+        let res = self
+            .client
+            .put_item()
             .table_name(&self.table)
             .set_item(Some(session_item(sn)))
             .condition_expression("attribute_not_exists(connectionId)")
-            .build()
-            .map_err(build_err)?;
-        let mut items = vec![TransactWriteItem::builder().put(put).build()];
-        for r in &sn.rooms {
-            items.push(membership_put(&self.table, sn, r, sn.connected_at)?);
-        }
-        let res =
-            self.client.transact_write_items().set_transact_items(Some(items)).send().await.ctx("TransactWriteItems");
+            .send()
+            .await
+            .ctx("PutItem");
         match res {
-            Ok(_) => Ok(()),
-            Err(Error::Service { ref code, ref message, .. })
-                if code == "TransactionCanceledException" && message.contains("ConditionalCheckFailed") =>
-            {
-                Err(PutError::Exists(sn.connection_id.clone()))
+            Ok(_) => {}
+            Err(Error::Service { ref code, .. }) if code == "ConditionalCheckFailedException" => {
+                return Err(PutError::Exists(sn.connection_id.clone()))
             }
-            Err(e) => Err(e.into()),
+            Err(e) => return Err(e.into()),
         }
+        let memberships: Vec<Item> = sn.rooms.iter().map(|r| membership_item(sn, r, sn.connected_at)).collect();
+        if let Err(e) = self.batch_write(memberships, false).await {
+            let _ = self.delete(&sn.connection_id).await;
+            return Err(e.into());
+        }
+        Ok(())
     }
 
     /// The session record of one connection.
@@ -270,17 +273,24 @@ impl SessionStore {
         let session = items.iter().find_map(session_from_item);
         let keys: Vec<Item> =
             items.iter().filter_map(|i| Some(key(&get_s(i, "connectionId")?, &get_s(i, "sk")?))).collect();
-        self.batch_delete(keys).await?;
+        self.batch_write(keys, true).await?;
         Ok(session)
     }
 
-    async fn batch_delete(&self, keys: Vec<Item>) -> Result<(), Error> {
-        for chunk in keys.chunks(25) {
+    /// Puts items, or deletes the items with these keys, 25 per call, retrying what DynamoDB
+    /// leaves unprocessed.
+    async fn batch_write(&self, items: Vec<Item>, delete: bool) -> Result<(), Error> {
+        for chunk in items.chunks(25) {
             let mut pending: Vec<WriteRequest> = chunk
                 .iter()
-                .map(|k| {
-                    let d = DeleteRequest::builder().set_key(Some(k.clone())).build().map_err(build_err)?;
-                    Ok(WriteRequest::builder().delete_request(d).build())
+                .map(|i| {
+                    Ok(if delete {
+                        let d = DeleteRequest::builder().set_key(Some(i.clone())).build().map_err(build_err)?;
+                        WriteRequest::builder().delete_request(d).build()
+                    } else {
+                        let p = PutRequest::builder().set_item(Some(i.clone())).build().map_err(build_err)?;
+                        WriteRequest::builder().put_request(p).build()
+                    })
                 })
                 .collect::<Result<_, Error>>()?;
             let mut attempt = 0u32;
@@ -297,7 +307,7 @@ impl SessionStore {
                 if !pending.is_empty() {
                     if attempt > 8 {
                         return Err(Error::invalid(
-                            "DynamoDB kept throttling the delete",
+                            "DynamoDB kept throttling the writes",
                             "try again later, or raise the table's capacity",
                         ));
                     }
@@ -311,56 +321,43 @@ impl SessionStore {
     /// Adds a connection to a room. Fails with `Invalid` when the connection has no record.
     pub async fn join(&self, connection_id: &str, room: &str, now_ms: i64) -> Result<Session, Error> {
         validate_room(room)?;
-        let sn = self.get(connection_id).await?.ok_or_else(|| no_session(connection_id))?;
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(connection_id, SK_SESSION)))
-            .update_expression("ADD rooms :r")
-            .condition_expression("attribute_exists(connectionId)")
-            .expression_attribute_values(":r", AttributeValue::Ss(vec![room.to_string()]))
-            .build()
-            .map_err(build_err)?;
-        let items =
-            vec![TransactWriteItem::builder().update(update).build(), membership_put(&self.table, &sn, room, now_ms)?];
-        self.transact(items, connection_id).await?;
-        let mut sn = sn;
-        sn.rooms.insert(room.to_string());
+        let sn = self.update_rooms(connection_id, "ADD", room).await?;
+        if let Err(e) = self.batch_write(vec![membership_item(&sn, room, now_ms)], false).await {
+            // Keep the set and the index in step: undo the set change.
+            let _ = self.update_rooms(connection_id, "DELETE", room).await;
+            return Err(e);
+        }
         Ok(sn)
     }
 
     /// Removes a connection from a room (a no-op when it was not in it).
     pub async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, Error> {
         validate_room(room)?;
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(connection_id, SK_SESSION)))
-            .update_expression("DELETE rooms :r")
-            .condition_expression("attribute_exists(connectionId)")
-            .expression_attribute_values(":r", AttributeValue::Ss(vec![room.to_string()]))
-            .build()
-            .map_err(build_err)?;
-        let delete = aws_sdk_dynamodb::types::Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(connection_id, &format!("{SK_ROOM_PREFIX}{room}"))))
-            .build()
-            .map_err(build_err)?;
-        let items = vec![
-            TransactWriteItem::builder().update(update).build(),
-            TransactWriteItem::builder().delete(delete).build(),
-        ];
-        self.transact(items, connection_id).await?;
-        self.get(connection_id).await?.ok_or_else(|| no_session(connection_id))
+        let sn = self.update_rooms(connection_id, "DELETE", room).await?;
+        self.batch_write(vec![key(connection_id, &format!("{SK_ROOM_PREFIX}{room}"))], true).await?;
+        Ok(sn)
     }
 
-    async fn transact(&self, items: Vec<TransactWriteItem>, connection_id: &str) -> Result<(), Error> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await.ctx("TransactWriteItems")
-        {
-            Err(Error::Service { ref code, ref message, .. })
-                if code == "TransactionCanceledException" && message.contains("ConditionalCheckFailed") =>
-            {
+    /// `ADD`/`DELETE` one room in the session's set; returns the session as it now is.
+    async fn update_rooms(&self, connection_id: &str, op: &str, room: &str) -> Result<Session, Error> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(connection_id, SK_SESSION)))
+            .update_expression(format!("{op} rooms :r"))
+            .condition_expression("attribute_exists(connectionId)")
+            .expression_attribute_values(":r", AttributeValue::Ss(vec![room.to_string()]))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await
+            .ctx("UpdateItem");
+        match res {
+            Ok(o) => o.attributes.as_ref().and_then(session_from_item).ok_or_else(|| no_session(connection_id)),
+            Err(Error::Service { ref code, .. }) if code == "ConditionalCheckFailedException" => {
                 Err(no_session(connection_id))
             }
-            other => other.map(|_| ()),
+            Err(e) => Err(e),
         }
     }
 

@@ -65,6 +65,8 @@ impl Gateway for LocalGateway {
 
 struct Cached {
     read_at: Instant,
+    /// Set while one caller re-reads an expired entry; the others keep using it meanwhile.
+    refreshing: std::sync::atomic::AtomicBool,
     env: HashMap<String, String>,
     functions: Option<Arc<Functions<LocalGateway>>>,
 }
@@ -118,7 +120,8 @@ impl Invoker {
     async fn functions(&self, function: &str) -> Result<Arc<Functions<LocalGateway>>, IntegrationError> {
         let cached = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(function).cloned();
         if let Some(c) = &cached {
-            if c.read_at.elapsed() < CONFIG_TTL {
+            let fresh = c.read_at.elapsed() < CONFIG_TTL;
+            if fresh || c.refreshing.swap(true, std::sync::atomic::Ordering::AcqRel) {
                 return c.functions.clone().ok_or_else(|| not_ours(function));
             }
         }
@@ -137,7 +140,8 @@ impl Invoker {
             }
             _ => None,
         };
-        let entry = Arc::new(Cached { read_at: Instant::now(), env, functions: functions.clone() });
+        let entry =
+            Arc::new(Cached { read_at: Instant::now(), refreshing: false.into(), env, functions: functions.clone() });
         self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(function.to_string(), entry);
         functions.ok_or_else(|| not_ours(function))
     }

@@ -361,7 +361,10 @@ impl Emulator {
                 "connections": self.registry.len(),
                 "connectionsApi": &self.faults.counters,
             })),
-            _ => text_response(StatusCode::NOT_FOUND, "control endpoints: /_wsadm/faults, /_wsadm/drop, /_wsadm/connections, /_wsadm/stats"),
+            _ => text_response(
+                StatusCode::NOT_FOUND,
+                "control endpoints: /_wsadm/faults, /_wsadm/drop, /_wsadm/connections, /_wsadm/stats",
+            ),
         }
     }
 }
