@@ -2,8 +2,7 @@
 //! drops, exact accounting checked against what every client actually received.
 
 mod common;
-#[path = "common/stack.rs"]
-mod stack;
+use wsadm_local::testing as stack;
 
 use common::wsadm;
 use futures::StreamExt;

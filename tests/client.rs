@@ -5,8 +5,7 @@
 mod common;
 #[path = "common/proc.rs"]
 mod proc;
-#[path = "common/stack.rs"]
-mod stack;
+use wsadm_local::testing as stack;
 
 use futures::{SinkExt, StreamExt};
 use proc::Proc;

@@ -4,8 +4,7 @@
 mod common;
 #[path = "common/proc.rs"]
 mod proc;
-#[path = "common/stack.rs"]
-mod stack;
+use wsadm_local::testing as stack;
 
 use aws_sdk_apigatewayv2::types::{IntegrationType, ProtocolType};
 use proc::Proc;

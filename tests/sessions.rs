@@ -2,8 +2,7 @@
 //! behind it), with real WebSocket clients of different users in different rooms.
 
 mod common;
-#[path = "common/stack.rs"]
-mod stack;
+use wsadm_local::testing as stack;
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use common::{wsadm, Run};
@@ -23,7 +22,7 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
 
-/// The chat stack (tests/common/stack.rs) with its API tagged with the session table, as
+/// The chat stack (wsadm_local::testing) with its API tagged with the session table, as
 /// `wsadm provision` tags it, and the environment for running wsadm against it.
 struct Chat {
     s: stack::Stack,

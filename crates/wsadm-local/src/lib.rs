@@ -11,6 +11,8 @@ pub mod model;
 pub mod registry;
 pub mod server;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod throttle;
 
 pub use dataplane::Limits;

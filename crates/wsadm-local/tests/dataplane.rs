@@ -1,7 +1,7 @@
 //! The emulator end to end: the AWS SDK over HTTP, the wsadm handlers in process, real
 //! WebSocket clients.
 
-mod common;
+use wsadm_local::testing as common;
 
 use common::{closed, eventually, recv, send, stack, token};
 use futures::SinkExt;

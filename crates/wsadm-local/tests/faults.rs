@@ -1,6 +1,6 @@
 //! Each fault knob and the account throttle, observed through the real SDK and clients.
 
-mod common;
+use wsadm_local::testing as common;
 
 use common::{eventually, recv, send, stack};
 use futures::StreamExt;

@@ -1,6 +1,6 @@
 //! Access logs, execution logs, Lambda logs and metrics, read back through CloudWatch (moto).
 
-mod common;
+use wsadm_local::testing as common;
 
 use aws_sdk_apigatewayv2::types::{AccessLogSettings, LoggingLevel, RouteSettings};
 use common::{eventually, recv, send, stack};

@@ -1,7 +1,8 @@
-//! A chat stack on the emulator: moto behind it, the wsadm handlers registered in moto's Lambda,
-//! an API with an authorizer and the chat routes, and real WebSocket clients.
-#![allow(dead_code)]
+//! Test support (feature `testing`): a chat stack on the emulator — moto behind it, the wsadm
+//! handlers registered in moto's Lambda, an API with an HS256 JWT authorizer (`?token=`) and
+//! the chat routes — and real WebSocket clients. Used by this crate's tests and the CLI's.
 
+use crate::{Limits, Running};
 use aws_sdk_apigatewayv2::types::{AuthorizationType, AuthorizerType, IntegrationType, ProtocolType};
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -9,7 +10,6 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-use wsadm_local::{Limits, Running};
 use wsadm_testkit::Moto;
 
 pub const SECRET: &str = "local-test-secret-local-test-secret";
@@ -39,7 +39,7 @@ pub fn token(user: &str, exp_in: i64) -> String {
 
 pub async fn stack(limits: Limits) -> Stack {
     let moto = Moto::start();
-    let emulator = wsadm_local::start(wsadm_local::Config {
+    let emulator = crate::start(crate::Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         moto_url: moto.url.clone(),
         region: "us-east-1".into(),
