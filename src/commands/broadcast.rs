@@ -2,7 +2,6 @@
 //! accounting (delivered + gone + failed + not attempted = targets) and a per-target report.
 
 use super::Ctx;
-use crate::commands::sessions::validate_connection_id;
 use crate::output::{Block, Report};
 use async_trait::async_trait;
 use futures::TryStreamExt;
@@ -13,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wsadm_core::broadcast::{self, Outcome, Poster, Progress, Stop, Totals};
-use wsadm_core::connections::{ConnError, MAX_POST_BYTES};
+use wsadm_core::connections::{validate_connection_id, ConnError, MAX_POST_BYTES};
 use wsadm_core::store::{ScanOptions, SessionStore};
 use wsadm_core::{Error, ErrorKind};
 

@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use wsadm_core::connections::validate_connection_id;
 use wsadm_core::connections::{self, ConnError, ConnectionInfo};
 use wsadm_core::store::{self, ScanOptions, Session, SessionStore, MAX_CONNECTION_SECS, TOUCH_INTERVAL_MS};
-use wsadm_core::target::{self, Target, TargetArgs, TAG_TABLE};
+use wsadm_core::target::{self, Target, TAG_TABLE};
 use wsadm_core::{Aws, Error, ErrorKind};
 
 type Management = aws_sdk_apigatewaymanagement::Client;
@@ -32,7 +33,6 @@ const MAX_LISTED: usize = 1000;
 const FORBIDDEN_STREAK: u64 = 20;
 /// The full-table read: one segment, one page of at most 2,000 sessions (~0.6 MB) in memory at a time.
 const SCAN: ScanOptions = ScanOptions { segments: 1, page_size: 2000 };
-const MAX_CONNECTION_ID_LEN: usize = 128;
 const MAX_USER_LEN: usize = 128;
 
 fn now_ms() -> i64 {
@@ -40,23 +40,6 @@ fn now_ms() -> i64 {
 }
 
 // ----- validation and parsing -----
-
-/// Connection ids are what API Gateway hands out (base64, e.g. `L0SM9cOFvHcCIhw=`): 1-128
-/// characters of letters, digits, `=`, `+`, `/`, `-`, `_`. They are passed to the SDK as they
-/// are; it percent-encodes the path label once (`=` -> `%3D`), so nothing here encodes them.
-pub fn validate_connection_id(id: &str) -> Result<(), Error> {
-    let ok = !id.is_empty()
-        && id.len() <= MAX_CONNECTION_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'+' | b'/' | b'-' | b'_'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            format!("`{id}` is not a connection id"),
-            "connection ids are 1-128 characters of letters, digits, '=', '+', '/', '-', '_' as `wsadm sessions ls` shows them (quote them in the shell; do not URL-encode them)",
-        ))
-    }
-}
 
 fn validate_user(user: &str) -> Result<(), Error> {
     if user.is_empty() || user.len() > MAX_USER_LEN {
@@ -139,12 +122,7 @@ fn is_stale(s: &Session, now: i64) -> bool {
 
 // ----- where: the table, the API, the @connections endpoints -----
 
-fn target_args(ctx: &Ctx) -> TargetArgs {
-    let g = &ctx.global;
-    TargetArgs { api: g.api.clone(), stage: g.stage.clone(), domain: g.domain.clone(), table: g.table.clone() }
-}
-
-fn no_table(api: Option<(&str, &str)>) -> Error {
+pub(crate) fn no_table(api: Option<(&str, &str)>) -> Error {
     match api {
         Some((name, id)) => Error::invalid(
             format!("no session table: API {name} ({id}) has no {TAG_TABLE} tag"),
@@ -190,7 +168,7 @@ async fn table_only(ctx: &Ctx, aws: &Aws) -> Result<SessionStore, Error> {
 
 /// API, stage, management endpoint and table.
 async fn resolve(ctx: &Ctx, aws: &Aws) -> Result<(Target, SessionStore), Error> {
-    let t = target::resolve(aws, &target_args(ctx)).await?;
+    let t = target::resolve(aws, &ctx.target_args()).await?;
     let table = t.table.clone().ok_or_else(|| no_table(Some((&t.api_name, &t.api_id))))?;
     let store = SessionStore::new(aws.dynamodb(), table);
     Ok((t, store))

@@ -1,6 +1,7 @@
 //! The @connections API (PostToConnection, GetConnection, DeleteConnection) with its errors
 //! sorted the way callers must treat them: 410 gone, 403 forbidden, 429 throttled, 413 too large.
 
+use crate::Error;
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 use aws_sdk_apigatewaymanagement::Client;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -8,6 +9,26 @@ use serde::Serialize;
 
 /// PostToConnection's data limit.
 pub const MAX_POST_BYTES: usize = 131_072;
+
+/// Longest connection id accepted.
+pub const MAX_CONNECTION_ID_LEN: usize = 128;
+
+/// Connection ids are what API Gateway hands out (base64, e.g. `L0SM9cOFvHcCIhw=`): 1-128
+/// characters of letters, digits, `=`, `+`, `/`, `-`, `_`. They are passed to the SDK as they
+/// are; it percent-encodes the path label once (`=` -> `%3D`), so nothing here encodes them.
+pub fn validate_connection_id(id: &str) -> Result<(), Error> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_CONNECTION_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'+' | b'/' | b'-' | b'_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            format!("`{id}` is not a connection id"),
+            "connection ids are 1-128 characters of letters, digits, '=', '+', '/', '-', '_' as `wsadm sessions ls` shows them (quote them in the shell; do not URL-encode them)",
+        ))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnError {
