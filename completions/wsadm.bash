@@ -179,7 +179,7 @@ _wsadm() {
 
     case "${cmd}" in
         wsadm)
-            opts="-o -v -y -h -V --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version apis provision destroy local generate sessions broadcast client loadtest help"
+            opts="-o -v -y -h -V --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version apis sessions broadcast client loadtest provision destroy local generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,7 +987,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__help)
-            opts="apis provision destroy local generate sessions broadcast client loadtest help"
+            opts="apis sessions broadcast client loadtest provision destroy local generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

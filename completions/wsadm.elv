@@ -39,14 +39,14 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand apis 'List and inspect WebSocket APIs'
-            cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-            cand destroy 'Delete everything a stack created: API, functions, role, log groups, session table'
-            cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-            cand generate 'Generate shell completions and man pages'
             cand sessions 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
             cand broadcast 'Send one message to many connections: fast, throttle-aware, with exact accounting'
             cand client 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
             cand loadtest 'Open, hold and measure many connections: connect latency, message round trip, errors'
+            cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+            cand destroy 'Delete everything a stack created: API, functions, role, log groups, session table'
+            cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+            cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wsadm;apis'= {
@@ -151,188 +151,6 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;apis;help;show'= {
         }
         &'wsadm;apis;help;help'= {
-        }
-        &'wsadm;provision'= {
-            cand --name 'Stack name: names the API, functions, role, table and log groups, all tagged wsadm:stack=NAME (the stage is the global --stage)'
-            cand --authorizer 'How clients authenticate on $connect'
-            cand --jwks-url 'JWKS URL with the RS256/ES256 keys that sign client tokens (https)'
-            cand --jwt-secret-env 'Environment variable holding the HS256 secret (read here, stored in the authorizer''s environment)'
-            cand --jwt-secret-file 'File holding the HS256 secret (read here; trailing newlines are trimmed)'
-            cand --jwt-issuer 'Required `iss` claim'
-            cand --jwt-audience 'Required `aud` claim'
-            cand --throttle-rate 'Stage default: steady requests per second per route'
-            cand --throttle-burst 'Stage default: burst'
-            cand --route-throttle 'One route''s own limits, e.g. send=50:100 (repeatable)'
-            cand --logging-level 'Execution logging level'
-            cand --access-log-format 'Access-log format with $context variables (must contain $context.requestId) [default: JSON with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency, authorizerError, errorMessage, sourceIp, userAgent]'
-            cand --log-retention-days 'Retention of every log group of the stack'
-            cand --max-connections-per-user 'Open connections one user may hold (0 = no cap)'
-            cand --handler-zip 'The handlers'' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]'
-            cand --architecture 'CPU architecture of the functions (must match the zip)'
-            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
-            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
-            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
-            cand --read-timeout 'Seconds to wait for a response before giving up'
-            cand --api 'The WebSocket API, by name or id'
-            cand --stage 'The stage (defaults to the API''s only stage)'
-            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
-            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
-            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --dry-run 'Show what would be created, updated or deleted, and change nothing'
-            cand --detailed-metrics 'Per-route CloudWatch metrics (billed per metric)'
-            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsadm;destroy'= {
-            cand --name 'The stack to delete'
-            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
-            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
-            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
-            cand --read-timeout 'Seconds to wait for a response before giving up'
-            cand --api 'The WebSocket API, by name or id'
-            cand --stage 'The stage (defaults to the API''s only stage)'
-            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
-            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
-            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --dry-run 'Show what would be deleted, and delete nothing'
-            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsadm;local'= {
-            cand --port 'Port to listen on (127.0.0.1); 0 picks a free one'
-            cand --moto-url 'Use this running moto instead of starting one'
-            cand --account-id 'Account id in ARNs (moto''s default)'
-            cand --idle-timeout 'Close connections idle this long (AWS: 600)'
-            cand --max-duration 'Close connections open this long (AWS: 7200)'
-            cand --connect-rate 'New connections per second (AWS: 500 per account and region)'
-            cand --metrics-interval 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)'
-            cand --account-rate 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)'
-            cand --account-burst 'Burst of the account-level throttle (AWS: 5,000)'
-            cand --connections-latency-ms 'Latency added to every @connections call'
-            cand --integration-latency-ms 'Latency added to every integration and authorizer call'
-            cand --fail-429 'Fraction of @connections calls answered 429 LimitExceeded'
-            cand --fail-500 'Fraction of @connections calls answered 500'
-            cand --fail-410 'Fraction of @connections calls answered 410 Gone'
-            cand --drop-on-post 'Fraction of @connections posts whose client is dropped abruptly (no close frame, no $disconnect)'
-            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
-            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
-            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
-            cand --read-timeout 'Seconds to wait for a response before giving up'
-            cand --api 'The WebSocket API, by name or id'
-            cand --stage 'The stage (defaults to the API''s only stage)'
-            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
-            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
-            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsadm;generate'= {
-            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
-            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
-            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
-            cand --read-timeout 'Seconds to wait for a response before giving up'
-            cand --api 'The WebSocket API, by name or id'
-            cand --stage 'The stage (defaults to the API''s only stage)'
-            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
-            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
-            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand completions 'Print the completion script for a shell (or write it into --dir)'
-            cand man 'Write man pages (one per command) into a directory'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wsadm;generate;completions'= {
-            cand --dir 'Write the file into this directory instead of printing it'
-            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
-            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
-            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
-            cand --read-timeout 'Seconds to wait for a response before giving up'
-            cand --api 'The WebSocket API, by name or id'
-            cand --stage 'The stage (defaults to the API''s only stage)'
-            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
-            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
-            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsadm;generate;man'= {
-            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
-            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
-            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
-            cand --read-timeout 'Seconds to wait for a response before giving up'
-            cand --api 'The WebSocket API, by name or id'
-            cand --stage 'The stage (defaults to the API''s only stage)'
-            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
-            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
-            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsadm;generate;help'= {
-            cand completions 'Print the completion script for a shell (or write it into --dir)'
-            cand man 'Write man pages (one per command) into a directory'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wsadm;generate;help;completions'= {
-        }
-        &'wsadm;generate;help;man'= {
-        }
-        &'wsadm;generate;help;help'= {
         }
         &'wsadm;sessions'= {
             cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
@@ -634,16 +452,198 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wsadm;provision'= {
+            cand --name 'Stack name: names the API, functions, role, table and log groups, all tagged wsadm:stack=NAME (the stage is the global --stage)'
+            cand --authorizer 'How clients authenticate on $connect'
+            cand --jwks-url 'JWKS URL with the RS256/ES256 keys that sign client tokens (https)'
+            cand --jwt-secret-env 'Environment variable holding the HS256 secret (read here, stored in the authorizer''s environment)'
+            cand --jwt-secret-file 'File holding the HS256 secret (read here; trailing newlines are trimmed)'
+            cand --jwt-issuer 'Required `iss` claim'
+            cand --jwt-audience 'Required `aud` claim'
+            cand --throttle-rate 'Stage default: steady requests per second per route'
+            cand --throttle-burst 'Stage default: burst'
+            cand --route-throttle 'One route''s own limits, e.g. send=50:100 (repeatable)'
+            cand --logging-level 'Execution logging level'
+            cand --access-log-format 'Access-log format with $context variables (must contain $context.requestId) [default: JSON with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency, authorizerError, errorMessage, sourceIp, userAgent]'
+            cand --log-retention-days 'Retention of every log group of the stack'
+            cand --max-connections-per-user 'Open connections one user may hold (0 = no cap)'
+            cand --handler-zip 'The handlers'' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]'
+            cand --architecture 'CPU architecture of the functions (must match the zip)'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --dry-run 'Show what would be created, updated or deleted, and change nothing'
+            cand --detailed-metrics 'Per-route CloudWatch metrics (billed per metric)'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;destroy'= {
+            cand --name 'The stack to delete'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --dry-run 'Show what would be deleted, and delete nothing'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;local'= {
+            cand --port 'Port to listen on (127.0.0.1); 0 picks a free one'
+            cand --moto-url 'Use this running moto instead of starting one'
+            cand --account-id 'Account id in ARNs (moto''s default)'
+            cand --idle-timeout 'Close connections idle this long (AWS: 600)'
+            cand --max-duration 'Close connections open this long (AWS: 7200)'
+            cand --connect-rate 'New connections per second (AWS: 500 per account and region)'
+            cand --metrics-interval 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)'
+            cand --account-rate 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)'
+            cand --account-burst 'Burst of the account-level throttle (AWS: 5,000)'
+            cand --connections-latency-ms 'Latency added to every @connections call'
+            cand --integration-latency-ms 'Latency added to every integration and authorizer call'
+            cand --fail-429 'Fraction of @connections calls answered 429 LimitExceeded'
+            cand --fail-500 'Fraction of @connections calls answered 500'
+            cand --fail-410 'Fraction of @connections calls answered 410 Gone'
+            cand --drop-on-post 'Fraction of @connections posts whose client is dropped abruptly (no close frame, no $disconnect)'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;generate'= {
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand completions 'Print the completion script for a shell (or write it into --dir)'
+            cand man 'Write man pages (one per command) into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsadm;generate;completions'= {
+            cand --dir 'Write the file into this directory instead of printing it'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;generate;man'= {
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;generate;help'= {
+            cand completions 'Print the completion script for a shell (or write it into --dir)'
+            cand man 'Write man pages (one per command) into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsadm;generate;help;completions'= {
+        }
+        &'wsadm;generate;help;man'= {
+        }
+        &'wsadm;generate;help;help'= {
+        }
         &'wsadm;help'= {
             cand apis 'List and inspect WebSocket APIs'
-            cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-            cand destroy 'Delete everything a stack created: API, functions, role, log groups, session table'
-            cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-            cand generate 'Generate shell completions and man pages'
             cand sessions 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
             cand broadcast 'Send one message to many connections: fast, throttle-aware, with exact accounting'
             cand client 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
             cand loadtest 'Open, hold and measure many connections: connect latency, message round trip, errors'
+            cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+            cand destroy 'Delete everything a stack created: API, functions, role, log groups, session table'
+            cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+            cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wsadm;help;apis'= {
@@ -653,20 +653,6 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help;apis;ls'= {
         }
         &'wsadm;help;apis;show'= {
-        }
-        &'wsadm;help;provision'= {
-        }
-        &'wsadm;help;destroy'= {
-        }
-        &'wsadm;help;local'= {
-        }
-        &'wsadm;help;generate'= {
-            cand completions 'Print the completion script for a shell (or write it into --dir)'
-            cand man 'Write man pages (one per command) into a directory'
-        }
-        &'wsadm;help;generate;completions'= {
-        }
-        &'wsadm;help;generate;man'= {
         }
         &'wsadm;help;sessions'= {
             cand ls 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
@@ -687,6 +673,20 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help;client'= {
         }
         &'wsadm;help;loadtest'= {
+        }
+        &'wsadm;help;provision'= {
+        }
+        &'wsadm;help;destroy'= {
+        }
+        &'wsadm;help;local'= {
+        }
+        &'wsadm;help;generate'= {
+            cand completions 'Print the completion script for a shell (or write it into --dir)'
+            cand man 'Write man pages (one per command) into a directory'
+        }
+        &'wsadm;help;generate;completions'= {
+        }
+        &'wsadm;help;generate;man'= {
         }
         &'wsadm;help;help'= {
         }

@@ -42,14 +42,14 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -s y -l yes -d 'Answer yes to 
 complete -c wsadm -n "__fish_wsadm_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_needs_command" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
-complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
@@ -126,155 +126,6 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l name -d 'Stack name: names the API, functions, role, table and log groups, all tagged wsadm:stack=NAME (the stage is the global --stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l authorizer -d 'How clients authenticate on $connect' -r -f -a "jwt\t'A JWT checked by the stack\'s REQUEST authorizer function (HS256 secret or JWKS)'
-iam\t'SigV4-signed connections (AWS_IAM); users are anonymous to the chat handlers'
-none\t'No authentication: anyone can connect (a warning says so)'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwks-url -d 'JWKS URL with the RS256/ES256 keys that sign client tokens (https)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-env -d 'Environment variable holding the HS256 secret (read here, stored in the authorizer\'s environment)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-file -d 'File holding the HS256 secret (read here; trailing newlines are trimmed)' -r -F
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-issuer -d 'Required `iss` claim' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-audience -d 'Required `aud` claim' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-rate -d 'Stage default: steady requests per second per route' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-burst -d 'Stage default: burst' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l route-throttle -d 'One route\'s own limits, e.g. send=50:100 (repeatable)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l logging-level -d 'Execution logging level' -r -f -a "OFF\t''
-ERROR\t''
-INFO\t''"
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l access-log-format -d 'Access-log format with $context variables (must contain $context.requestId) [default: JSON with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency, authorizerError, errorMessage, sourceIp, userAgent]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l log-retention-days -d 'Retention of every log group of the stack' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l max-connections-per-user -d 'Open connections one user may hold (0 = no cap)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l handler-zip -d 'The handlers\' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]' -r -F
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l architecture -d 'CPU architecture of the functions (must match the zip)' -r -f -a "x86_64\t''
-arm64\t''"
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l api -d 'The WebSocket API, by name or id' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
-json\t'One JSON document'
-jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l dry-run -d 'Show what would be created, updated or deleted, and change nothing'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l detailed-metrics -d 'Per-route CloudWatch metrics (billed per metric)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l name -d 'The stack to delete' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l api -d 'The WebSocket API, by name or id' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
-json\t'One JSON document'
-jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l dry-run -d 'Show what would be deleted, and delete nothing'
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l port -d 'Port to listen on (127.0.0.1); 0 picks a free one' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l moto-url -d 'Use this running moto instead of starting one' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l max-duration -d 'Close connections open this long (AWS: 7200)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-rate -d 'New connections per second (AWS: 500 per account and region)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l metrics-interval -d 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-rate -d 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-burst -d 'Burst of the account-level throttle (AWS: 5,000)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connections-latency-ms -d 'Latency added to every @connections call' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l integration-latency-ms -d 'Latency added to every integration and authorizer call' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-429 -d 'Fraction of @connections calls answered 429 LimitExceeded' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-500 -d 'Fraction of @connections calls answered 500' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-410 -d 'Fraction of @connections calls answered 410 Gone' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l drop-on-post -d 'Fraction of @connections posts whose client is dropped abruptly (no close frame, no $disconnect)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l api -d 'The WebSocket API, by name or id' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
-json\t'One JSON document'
-jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api -d 'The WebSocket API, by name or id' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
-json\t'One JSON document'
-jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (one per command) into a directory'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l dir -d 'Write the file into this directory instead of printing it' -r -F
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api -d 'The WebSocket API, by name or id' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
-json\t'One JSON document'
-jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l api -d 'The WebSocket API, by name or id' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
-json\t'One JSON document'
-jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
@@ -528,21 +379,170 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s v -l verbose -d
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis provision destroy local generate sessions broadcast client loadtest help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l name -d 'Stack name: names the API, functions, role, table and log groups, all tagged wsadm:stack=NAME (the stage is the global --stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l authorizer -d 'How clients authenticate on $connect' -r -f -a "jwt\t'A JWT checked by the stack\'s REQUEST authorizer function (HS256 secret or JWKS)'
+iam\t'SigV4-signed connections (AWS_IAM); users are anonymous to the chat handlers'
+none\t'No authentication: anyone can connect (a warning says so)'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwks-url -d 'JWKS URL with the RS256/ES256 keys that sign client tokens (https)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-env -d 'Environment variable holding the HS256 secret (read here, stored in the authorizer\'s environment)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-file -d 'File holding the HS256 secret (read here; trailing newlines are trimmed)' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-issuer -d 'Required `iss` claim' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-audience -d 'Required `aud` claim' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-rate -d 'Stage default: steady requests per second per route' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-burst -d 'Stage default: burst' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l route-throttle -d 'One route\'s own limits, e.g. send=50:100 (repeatable)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l logging-level -d 'Execution logging level' -r -f -a "OFF\t''
+ERROR\t''
+INFO\t''"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l access-log-format -d 'Access-log format with $context variables (must contain $context.requestId) [default: JSON with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency, authorizerError, errorMessage, sourceIp, userAgent]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l log-retention-days -d 'Retention of every log group of the stack' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l max-connections-per-user -d 'Open connections one user may hold (0 = no cap)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l handler-zip -d 'The handlers\' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l architecture -d 'CPU architecture of the functions (must match the zip)' -r -f -a "x86_64\t''
+arm64\t''"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l dry-run -d 'Show what would be created, updated or deleted, and change nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l detailed-metrics -d 'Per-route CloudWatch metrics (billed per metric)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l name -d 'The stack to delete' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l dry-run -d 'Show what would be deleted, and delete nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l port -d 'Port to listen on (127.0.0.1); 0 picks a free one' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l moto-url -d 'Use this running moto instead of starting one' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l max-duration -d 'Close connections open this long (AWS: 7200)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-rate -d 'New connections per second (AWS: 500 per account and region)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l metrics-interval -d 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-rate -d 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-burst -d 'Burst of the account-level throttle (AWS: 5,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connections-latency-ms -d 'Latency added to every @connections call' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l integration-latency-ms -d 'Latency added to every integration and authorizer call' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-429 -d 'Fraction of @connections calls answered 429 LimitExceeded' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-500 -d 'Fraction of @connections calls answered 500' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-410 -d 'Fraction of @connections calls answered 410 Gone' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l drop-on-post -d 'Fraction of @connections posts whose client is dropped abruptly (no close frame, no $disconnect)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (one per command) into a directory'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l dir -d 'Write the file into this directory instead of printing it' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into a directory'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "show" -d 'One connection: GetConnection beside its session record'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "kick" -d 'Close connections (DeleteConnection) and remove their records'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Remove the records of connections API Gateway no longer knows (410)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into a directory'

@@ -119,6 +119,18 @@ pub enum Command {
     /// List and inspect WebSocket APIs
     #[command(subcommand)]
     Apis(ApisCommand),
+    /// Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
+    /// Send one message to many connections: fast, throttle-aware, with exact accounting
+    #[command(after_help = BROADCAST_HELP)]
+    Broadcast(BroadcastCommand),
+    /// A chat client: the API as a user sees it, with heartbeat and jittered reconnects
+    #[command(after_help = CLIENT_HELP)]
+    Client(ClientCommand),
+    /// Open, hold and measure many connections: connect latency, message round trip, errors
+    #[command(after_help = LOADTEST_HELP)]
+    Loadtest(LoadtestCommand),
     /// Create or update the whole chat stack: API, routes, authorizer, handlers, session table,
     /// logging and throttling; a rerun changes nothing, --dry-run shows the plan
     #[command(after_help = PROVISION_HELP)]
@@ -132,18 +144,6 @@ pub enum Command {
     /// Generate shell completions and man pages
     #[command(subcommand)]
     Generate(GenerateCommand),
-    /// Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)
-    #[command(subcommand)]
-    Sessions(SessionsCommand),
-    /// Send one message to many connections: fast, throttle-aware, with exact accounting
-    #[command(after_help = BROADCAST_HELP)]
-    Broadcast(BroadcastCommand),
-    /// A chat client: the API as a user sees it, with heartbeat and jittered reconnects
-    #[command(after_help = CLIENT_HELP)]
-    Client(ClientCommand),
-    /// Open, hold and measure many connections: connect latency, message round trip, errors
-    #[command(after_help = LOADTEST_HELP)]
-    Loadtest(LoadtestCommand),
 }
 
 const LOCAL_HELP: &str = "\
