@@ -107,19 +107,27 @@ pub struct Aimd {
     pub rate: f64,
     max: f64,
     min: f64,
+    last_decrease: Option<Instant>,
 }
+
+/// 429s that arrive together are one congestion signal: decrease at most once per window.
+const DECREASE_WINDOW: Duration = Duration::from_millis(100);
 
 impl Aimd {
     pub fn new(max: f64) -> Self {
-        Aimd { rate: max, max, min: (max / 100.0).max(1.0) }
+        Aimd { rate: max, max, min: (max / 100.0).max(1.0), last_decrease: None }
     }
-    /// A 429: back off hard.
-    pub fn on_throttle(&mut self) {
+    /// A 429 at `now`: back off by 30%, once per window.
+    pub fn on_throttle(&mut self, now: Instant) {
+        if self.last_decrease.is_some_and(|t| now.saturating_duration_since(t) < DECREASE_WINDOW) {
+            return;
+        }
+        self.last_decrease = Some(now);
         self.rate = (self.rate * 0.7).max(self.min);
     }
-    /// A success: creep back up (about +1% of the cap per 100 successes at full rate).
+    /// A success: climb back (0.1% of the cap per success, so a full-rate second restores it).
     pub fn on_success(&mut self) {
-        self.rate = (self.rate + self.max / 10_000.0).min(self.max);
+        self.rate = (self.rate + self.max / 1_000.0).min(self.max);
     }
 }
 
@@ -195,7 +203,7 @@ pub async fn run(
                 let mut p = pacer.lock().await;
                 match &r {
                     Err(ConnError::Throttled(_)) => {
-                        p.aimd.on_throttle();
+                        p.aimd.on_throttle(Instant::now());
                         progress.throttled.fetch_add(1, Ordering::Relaxed);
                     }
                     Ok(()) => p.aimd.on_success(),
@@ -402,12 +410,19 @@ mod tests {
     #[test]
     fn aimd_and_backoff() {
         let mut a = Aimd::new(1000.0);
-        a.on_throttle();
+        let t0 = Instant::now();
+        a.on_throttle(t0);
         assert_eq!(a.rate, 700.0);
-        for _ in 0..100 {
-            a.on_throttle();
+        a.on_throttle(t0 + Duration::from_millis(50));
+        assert_eq!(a.rate, 700.0, "a burst of 429s is one signal");
+        for i in 1..100 {
+            a.on_throttle(t0 + Duration::from_millis(100 * i));
         }
         assert_eq!(a.rate, 10.0, "floor at 1% of the cap");
+        for _ in 0..500 {
+            a.on_success();
+        }
+        assert!((a.rate - 510.0).abs() < 1e-6, "+0.1% of the cap per success: {}", a.rate);
         for _ in 0..200_000 {
             a.on_success();
         }
