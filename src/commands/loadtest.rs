@@ -347,6 +347,8 @@ struct Stats {
     failed: AtomicU64,
     dropped: AtomicU64,
     sent: AtomicU64,
+    /// Messages handed to connection tasks (a handed one may not be `sent` yet).
+    issued: AtomicU64,
     acked: AtomicU64,
     rejected: AtomicU64,
     claimed: AtomicU64,
@@ -376,6 +378,7 @@ impl Stats {
             failed: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             sent: AtomicU64::new(0),
+            issued: AtomicU64::new(0),
             acked: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             claimed: AtomicU64::new(0),
@@ -1103,6 +1106,8 @@ pub async fn run(
                         if let Some(Some(tx)) = senders.get(next) {
                             if tx.try_send(frame).is_err() {
                                 Stats::bump(&mut lock(&st.errors).frames, "client backlog: message skipped");
+                            } else {
+                                st.issued.fetch_add(1, Ordering::AcqRel);
                             }
                         }
                         next = (next + 1) % n;
@@ -1130,7 +1135,12 @@ pub async fn run(
     // 4. Let replies and deliveries in flight arrive.
     if interrupted.is_none() && messaging {
         let until = tokio::time::Instant::now() + args.drain;
-        while st.acked.load(Ordering::Acquire) + st.rejected.load(Ordering::Acquire) < st.sent.load(Ordering::Acquire) {
+        // Wait for every message handed out, not only those already on the wire.
+        let outstanding = |st: &Stats| {
+            let wanted = st.sent.load(Ordering::Acquire).max(st.issued.load(Ordering::Acquire));
+            st.acked.load(Ordering::Acquire) + st.rejected.load(Ordering::Acquire) < wanted
+        };
+        while outstanding(&st) {
             tokio::select! {
                 _ = tokio::time::sleep_until(until) => break,
                 _ = tick.tick() => show(&st),
