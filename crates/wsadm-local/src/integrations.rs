@@ -152,7 +152,10 @@ impl Invoker {
         self.injected_latency().await;
         let functions = self.functions(function).await?;
         let (started_ms, started) = (crate::dataplane::now_ms(), Instant::now());
-        let result = match tokio::time::timeout(timeout, functions.invoke(event)).await {
+        // The handler's own log lines go to its log group, as Lambda captures stdout.
+        let (capture, lines) = capture_logs();
+        let call = tracing::instrument::WithSubscriber::with_subscriber(functions.invoke(event), capture);
+        let result = match tokio::time::timeout(timeout, call).await {
             Err(_) => Err(IntegrationError::Timeout(timeout)),
             Ok(Ok(v)) => Ok(v),
             Ok(Err(InvokeError::Unauthorized)) => Err(IntegrationError::Unauthorized),
@@ -161,7 +164,9 @@ impl Invoker {
         let error = result.as_ref().err().map(|e| e.to_string());
         let request_id = crate::dataplane::new_id(9);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        self.telemetry.lambda_invocation(function, &request_id, started_ms, ms, error.as_deref());
+        let logged = String::from_utf8_lossy(&lines.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+        let logged: Vec<&str> = logged.lines().filter(|l| !l.is_empty()).collect();
+        self.telemetry.lambda_invocation(function, &request_id, started_ms, ms, &logged, error.as_deref());
         result
     }
 
@@ -207,6 +212,31 @@ impl Invoker {
         };
         tokio::time::timeout(timeout, call).await.map_err(|_| IntegrationError::Timeout(timeout))?
     }
+}
+
+/// A subscriber that writes the handler's JSON log lines into a buffer.
+fn capture_logs() -> (tracing::Dispatch, Arc<Mutex<Vec<u8>>>) {
+    #[derive(Clone)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let writer = Buf(buf.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::INFO)
+        .with_current_span(false)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .finish();
+    (tracing::Dispatch::new(subscriber), buf)
 }
 
 fn not_ours(function: &str) -> IntegrationError {

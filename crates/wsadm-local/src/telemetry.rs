@@ -242,6 +242,7 @@ impl Telemetry {
         request_id: &str,
         started_ms: i64,
         duration_ms: f64,
+        logged: &[&str],
         error: Option<&str>,
     ) {
         let name = function.rsplit(':').next().unwrap_or(function);
@@ -249,6 +250,9 @@ impl Telemetry {
         let (y, m, d) = crate::events::civil_from_days(started_ms.div_euclid(86_400_000));
         let stream = format!("{y:04}/{m:02}/{d:02}/[$LATEST]{}", self.instance);
         self.push_log(&group, &stream, started_ms, format!("START RequestId: {request_id} Version: $LATEST"));
+        for line in logged {
+            self.push_log(&group, &stream, started_ms, line.to_string());
+        }
         if let Some(e) = error {
             self.push_log(
                 &group,
