@@ -115,17 +115,7 @@ async fn serve(chat: Arc<FastChat>) -> String {
 
 /// The emulator with an API whose routes go to a FastChat.
 async fn fast_stack(limits: Limits) -> (Moto, wsadm_local::Running, String, Arc<FastChat>) {
-    let moto = Moto::start();
-    let emulator = wsadm_local::start(wsadm_local::Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        moto_url: moto.url.clone(),
-        region: "us-east-1".into(),
-        account_id: "123456789012".into(),
-        limits,
-        faults: Default::default(),
-    })
-    .await
-    .unwrap();
+    let (moto, emulator) = stack::emulator(limits).await;
     let chat = Arc::new(FastChat {
         rooms: Mutex::default(),
         registry: emulator.emulator.registry.clone(),

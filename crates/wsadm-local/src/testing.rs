@@ -37,7 +37,8 @@ pub fn token(user: &str, exp_in: i64) -> String {
     .unwrap()
 }
 
-pub async fn stack(limits: Limits) -> Stack {
+/// moto and the emulator in front of it, on free ports, with nothing created yet.
+pub async fn emulator(limits: Limits) -> (Moto, Running) {
     let moto = Moto::start();
     let emulator = crate::start(crate::Config {
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -49,6 +50,11 @@ pub async fn stack(limits: Limits) -> Stack {
     })
     .await
     .unwrap();
+    (moto, emulator)
+}
+
+pub async fn stack(limits: Limits) -> Stack {
+    let (moto, emulator) = emulator(limits).await;
     // Everything below goes through the emulator's one endpoint, as a user's tools would.
     let sdk = wsadm_testkit::sdk_config_for(&emulator.url()).await;
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
