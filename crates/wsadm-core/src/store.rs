@@ -303,15 +303,8 @@ impl SessionStore {
                     .await
                     .ctx("BatchWriteItem")?;
                 pending = o.unprocessed_items.and_then(|mut m| m.remove(&self.table)).unwrap_or_default();
-                attempt += 1;
                 if !pending.is_empty() {
-                    if attempt > 8 {
-                        return Err(Error::invalid(
-                            "DynamoDB kept throttling the writes",
-                            "try again later, or raise the table's capacity",
-                        ));
-                    }
-                    tokio::time::sleep(Duration::from_millis(25 << attempt.min(6))).await;
+                    back_off_unprocessed(&mut attempt).await?;
                 }
             }
         }
@@ -486,12 +479,8 @@ impl SessionStore {
                     }
                 }
                 keys = o.unprocessed_keys.and_then(|mut m| m.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
-                attempt += 1;
                 if !keys.is_empty() {
-                    if attempt > 8 {
-                        return Err(Error::invalid("DynamoDB kept throttling reads", "try again later"));
-                    }
-                    tokio::time::sleep(Duration::from_millis(25 << attempt.min(6))).await;
+                    back_off_unprocessed(&mut attempt).await?;
                 }
             }
         }
@@ -575,6 +564,19 @@ impl SessionStore {
             }
         }
     }
+}
+
+/// DynamoDB left part of a batch unprocessed (throttling): wait longer each time, give up after 8.
+async fn back_off_unprocessed(attempt: &mut u32) -> Result<(), Error> {
+    *attempt += 1;
+    if *attempt > 8 {
+        return Err(Error::invalid(
+            "DynamoDB kept throttling a batch request",
+            "try again later, or raise the table's capacity",
+        ));
+    }
+    tokio::time::sleep(Duration::from_millis(25 << (*attempt).min(6))).await;
+    Ok(())
 }
 
 fn no_session(connection_id: &str) -> Error {
