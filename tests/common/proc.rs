@@ -17,15 +17,17 @@ pub struct Proc {
     err: mpsc::UnboundedReceiver<String>,
     /// Everything seen so far, for failure messages.
     pub log: Arc<Mutex<Vec<String>>>,
+    /// The stdout and stderr readers; they end at the pipes' end.
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 fn reader(
     r: impl std::io::Read + Send + 'static,
     tag: &'static str,
     log: Arc<Mutex<Vec<String>>>,
-) -> mpsc::UnboundedReceiver<String> {
+) -> (mpsc::UnboundedReceiver<String>, std::thread::JoinHandle<()>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         for line in BufReader::new(r).lines().map_while(Result::ok) {
             log.lock().unwrap().push(format!("{tag}: {line}"));
             if tx.send(line).is_err() {
@@ -33,7 +35,7 @@ fn reader(
             }
         }
     });
-    rx
+    (rx, handle)
 }
 
 impl Proc {
@@ -52,9 +54,9 @@ impl Proc {
             .spawn()
             .expect("start wsadm");
         let log = Arc::new(Mutex::new(Vec::new()));
-        let out = reader(child.stdout.take().unwrap(), "out", log.clone());
-        let err = reader(child.stderr.take().unwrap(), "err", log.clone());
-        Proc { stdin: child.stdin.take(), child, out, err, log }
+        let (out, out_reader) = reader(child.stdout.take().unwrap(), "out", log.clone());
+        let (err, err_reader) = reader(child.stderr.take().unwrap(), "err", log.clone());
+        Proc { stdin: child.stdin.take(), child, out, err, log, readers: vec![out_reader, err_reader] }
     }
 
     pub fn transcript(&self) -> String {
@@ -109,10 +111,17 @@ impl Proc {
         .await
     }
 
-    /// Waits for the exit (30 s at most) and returns the code.
+    /// Waits for the exit (30 s at most) and returns the code; by then every line the process
+    /// wrote is in the transcript (the readers have reached the end of both pipes).
     pub async fn exit_code(&mut self) -> i32 {
         for _ in 0..3000 {
             if let Some(s) = self.child.try_wait().unwrap() {
+                for _ in 0..2000 {
+                    if self.readers.iter().all(|r| r.is_finished()) {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
                 return s.code().unwrap_or(-1);
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
