@@ -58,6 +58,26 @@ impl ConnError {
     }
 }
 
+/// Sorts an AWS error code (and its message) the way callers must treat it.
+pub fn classify_code(code: &str, msg: &str) -> ConnError {
+    let said = || if msg.is_empty() { code.to_string() } else { msg.to_string() };
+    match code {
+        "GoneException" => ConnError::Gone,
+        "ForbiddenException"
+        | "AccessDeniedException"
+        | "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "MissingAuthenticationTokenException" => ConnError::Forbidden(said()),
+        "LimitExceededException" | "TooManyRequestsException" | "ThrottlingException" => ConnError::Throttled(said()),
+        "PayloadTooLargeException" => ConnError::PayloadTooLarge,
+        "InternalServerError" | "InternalFailure" | "ServiceUnavailable" | "ServiceUnavailableException" => {
+            ConnError::Transient(code.to_string())
+        }
+        "" => ConnError::Transient(format!("unrecognised response: {msg}")),
+        _ => ConnError::Other(format!("{code}: {msg}")),
+    }
+}
+
 fn classify<E, R>(err: aws_smithy_runtime_api::client::result::SdkError<E, R>) -> ConnError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -65,32 +85,7 @@ where
 {
     use aws_smithy_runtime_api::client::result::SdkError;
     match err {
-        SdkError::ServiceError(se) => {
-            let code = se.err().code().unwrap_or("").to_string();
-            let msg = se.err().message().unwrap_or("").to_string();
-            match code.as_str() {
-                "GoneException" => ConnError::Gone,
-                "ForbiddenException"
-                | "AccessDeniedException"
-                | "UnrecognizedClientException"
-                | "InvalidSignatureException"
-                | "MissingAuthenticationTokenException" => {
-                    ConnError::Forbidden(if msg.is_empty() { code } else { msg })
-                }
-                "LimitExceededException" | "TooManyRequestsException" | "ThrottlingException" => {
-                    ConnError::Throttled(if msg.is_empty() { code } else { msg })
-                }
-                "PayloadTooLargeException" => ConnError::PayloadTooLarge,
-                "InternalServerError" | "InternalFailure" | "ServiceUnavailable" | "ServiceUnavailableException" => {
-                    ConnError::Transient(code)
-                }
-                "" => ConnError::Transient(format!("unrecognised response: {msg}")),
-                _ => ConnError::Other(format!("{code}: {msg}")),
-            }
-        }
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
-            ConnError::Transient(aws_smithy_types::error::display::DisplayErrorContext(&err).to_string())
-        }
+        SdkError::ServiceError(se) => classify_code(se.err().code().unwrap_or(""), se.err().message().unwrap_or("")),
         other => ConnError::Transient(aws_smithy_types::error::display::DisplayErrorContext(&other).to_string()),
     }
 }

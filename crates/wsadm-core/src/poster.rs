@@ -1,0 +1,689 @@
+//! PostToConnection for fan-out: a pooled HTTP/1.1 client and SigV4 from `aws-sigv4`, the
+//! signer the SDK itself calls, without the SDK's per-call orchestration (interceptors, config
+//! bags, retry and endpoint machinery), which costs more CPU than the call. The request is the
+//! SDK's request: same path encoding, same signed headers, same signature (tested against the
+//! SDK with a fixed clock). The SDK client stays in use for everything else.
+
+use crate::connections::{self, ConnError, MAX_POST_BYTES};
+use crate::{guard, Error};
+use aws_config::SdkConfig;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{Method, Request};
+use hyper_util::client::legacy::connect::HttpConnector;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+use url::Url;
+
+/// The SDK's path-label encoding for the characters a connection id can hold: `=`, `+` and
+/// `/` are percent-encoded, letters, digits, `-` and `_` are not.
+const LABEL: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// PostToConnection's content type, as the SDK sends it.
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// Credentials are refreshed this long before they expire.
+const REFRESH_BEFORE: Duration = Duration::from_secs(300);
+
+/// Error bodies are read up to this size (AWS sends a short JSON message).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Conn = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// Keep-alive HTTP/1.1 connections to the one endpoint: a call takes an idle one or opens one,
+/// and gives it back after reading the response. (hyper-util's general pool costs more per
+/// call: a key hash, a connector clone and two channel hops.)
+struct Pool {
+    connector: Connector,
+    origin: hyper::Uri,
+    idle: Mutex<Vec<Conn>>,
+}
+
+impl Pool {
+    async fn checkout(&self) -> Result<Conn, ConnError> {
+        loop {
+            let conn = self.idle.lock().expect("not poisoned").pop();
+            match conn {
+                Some(c) if !c.is_closed() => return Ok(c),
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        use tower_service::Service;
+        let io =
+            self.connector.clone().call(self.origin.clone()).await.map_err(|e| {
+                ConnError::Transient(format!("cannot connect to {}: {}", self.origin, chain(e.as_ref())))
+            })?;
+        let (conn, driver) = hyper::client::conn::http1::handshake(io)
+            .await
+            .map_err(|e| ConnError::Transient(format!("HTTP handshake: {}", chain(&e))))?;
+        tokio::spawn(async move {
+            let _ = driver.await;
+        });
+        Ok(conn)
+    }
+
+    fn checkin(&self, conn: Conn) {
+        if !conn.is_closed() {
+            self.idle.lock().expect("not poisoned").push(conn);
+        }
+    }
+}
+
+/// Sends PostToConnection calls to one stage's management endpoint.
+pub struct DirectPoster {
+    pool: Pool,
+    /// The Host header (the port only when it is not the scheme's default).
+    host: HeaderValue,
+    /// The endpoint's path (`/prod`, or `/apis/ID/prod` locally), without a trailing slash.
+    base_path: String,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    credentials: CredentialsCache,
+    signer: Signer,
+    /// The last payload and its SHA-256 (a broadcast sends one payload many times).
+    payload: Mutex<Option<(Bytes, String)>>,
+}
+
+struct CredentialsCache {
+    provider: SharedCredentialsProvider,
+    current: RwLock<Credentials>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl CredentialsCache {
+    async fn fetch(provider: &SharedCredentialsProvider) -> Result<Credentials, String> {
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())
+    }
+
+    fn fresh(id: &Credentials) -> bool {
+        id.expiry().is_none_or(|t| t > SystemTime::now() + REFRESH_BEFORE)
+    }
+
+    async fn get(&self) -> Result<Credentials, ConnError> {
+        let id = self.current.read().expect("not poisoned").clone();
+        if Self::fresh(&id) {
+            return Ok(id);
+        }
+        // One refresh at a time; the others wait for it and take its result.
+        let _one = self.refresh.lock().await;
+        let id = self.current.read().expect("not poisoned").clone();
+        if Self::fresh(&id) {
+            return Ok(id);
+        }
+        match Self::fetch(&self.provider).await {
+            Ok(new) => {
+                *self.current.write().expect("not poisoned") = new.clone();
+                Ok(new)
+            }
+            // Still valid for a while: use them and try again on the next call.
+            Err(_) if id.expiry().is_some_and(|t| t > SystemTime::now()) => Ok(id),
+            Err(e) => Err(ConnError::Transient(format!("credentials could not be refreshed: {e}"))),
+        }
+    }
+}
+
+impl DirectPoster {
+    /// A poster for `endpoint` (see [`crate::target::management_endpoint`]), with the config's
+    /// credentials, region and timeouts. Fails when there are no usable credentials.
+    pub async fn new(config: &SdkConfig, endpoint: &Url) -> Result<Self, Error> {
+        if guard::loopback_only() {
+            guard::check(endpoint.as_str())?;
+        }
+        let region = config.region().map(|r| r.to_string()).ok_or(Error::NoRegion { profile: None })?;
+        let provider = config
+            .credentials_provider()
+            .ok_or_else(|| Error::NoCredentials { source: "no credentials provider is configured".into() })?;
+        let credentials =
+            CredentialsCache::fetch(&provider).await.map_err(|e| Error::NoCredentials { source: e.into() })?;
+        let tc = config.timeout_config();
+        let connect = tc.and_then(|t| t.connect_timeout()).unwrap_or(Duration::from_secs(2));
+        let read = tc.and_then(|t| t.read_timeout()).unwrap_or(Duration::from_secs(20));
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(connect));
+        http.set_nodelay(true);
+        http.enforce_http(false);
+        // The system's roots for https (as the SDK); a plain-http endpoint (the local stack)
+        // never reads them.
+        let native = if endpoint.scheme() == "https" {
+            hyper_rustls::HttpsConnectorBuilder::new().with_native_roots().ok()
+        } else {
+            None
+        };
+        let tls = native.unwrap_or_else(|| hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots());
+        let https = tls.https_or_http().enable_http1().wrap_connector(http);
+        let (origin, base_path) = split_endpoint(endpoint)?;
+        let host = origin.split_once("://").map_or("", |(_, h)| h).to_string();
+        let signer = Signer::new(&region, &host);
+        let pool = Pool {
+            connector: https,
+            origin: origin.parse().map_err(|e| Error::invalid(format!("`{origin}`: {e}"), "check the endpoint"))?,
+            idle: Mutex::new(Vec::new()),
+        };
+        Ok(DirectPoster {
+            pool,
+            host: HeaderValue::from_str(&host)
+                .map_err(|e| Error::invalid(format!("`{host}`: {e}"), "check the endpoint"))?,
+            base_path,
+            user_agent: HeaderValue::from_static(concat!("wsadm/", env!("CARGO_PKG_VERSION"))),
+            timeout: connect + read,
+            signer,
+            credentials: CredentialsCache {
+                provider,
+                current: RwLock::new(credentials),
+                refresh: tokio::sync::Mutex::new(()),
+            },
+            payload: Mutex::new(None),
+        })
+    }
+
+    /// The payload as a shared buffer with its hex SHA-256, computed once per distinct payload.
+    fn payload(&self, data: &[u8]) -> (Bytes, String) {
+        let mut last = self.payload.lock().expect("not poisoned");
+        if let Some((b, h)) = last.as_ref() {
+            if b.as_ref() == data {
+                return (b.clone(), h.clone());
+            }
+        }
+        let b = Bytes::copy_from_slice(data);
+        let h = sha256_hex(data);
+        *last = Some((b.clone(), h.clone()));
+        (b, h)
+    }
+
+    /// The request path for a connection id: the endpoint's path, `/@connections/`, the id
+    /// percent-encoded once.
+    pub fn path(&self, connection_id: &str) -> String {
+        format!("{}/@connections/{}", self.base_path, utf8_percent_encode(connection_id, LABEL))
+    }
+
+    /// Sends `data` to one connection.
+    pub async fn post(&self, connection_id: &str, data: &[u8]) -> Result<(), ConnError> {
+        if data.len() > MAX_POST_BYTES {
+            return Err(ConnError::PayloadTooLarge);
+        }
+        let credentials = self.credentials.get().await?;
+        let (body, hash) = self.payload(data);
+        let path = self.path(connection_id);
+        let (amz_date, authorization) = self.signer.sign(&credentials, &path, body.len(), &hash, SystemTime::now());
+        // HTTP/1.1 to the connection: origin-form path and an explicit Host, the one signed.
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(hyper::header::HOST, self.host.clone())
+            .header(hyper::header::USER_AGENT, self.user_agent.clone())
+            .header(hyper::header::CONTENT_TYPE, HeaderValue::from_static(OCTET_STREAM))
+            .header(hyper::header::CONTENT_LENGTH, body.len())
+            .header("x-amz-date", amz_date)
+            .header(hyper::header::AUTHORIZATION, authorization);
+        if let Some(token) = credentials.session_token() {
+            req = req.header("x-amz-security-token", token);
+        }
+        let req = req.body(Full::new(body)).map_err(|e| ConnError::Other(format!("bad request: {e}")))?;
+        let call = async {
+            let mut conn = self.pool.checkout().await?;
+            let resp = conn.send_request(req).await.map_err(|e| ConnError::Transient(chain(&e)))?;
+            let status = resp.status().as_u16();
+            let error_type = resp
+                .headers()
+                .get("x-amzn-errortype")
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.split(':').next().unwrap_or(v).to_string());
+            // Read the body to the end before the connection is reused.
+            let body = Limited::new(resp.into_body(), MAX_ERROR_BODY)
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .map_err(|e| ConnError::Transient(format!("reading the response: {e}")))?;
+            self.pool.checkin(conn);
+            if (200..300).contains(&status) {
+                Ok(())
+            } else {
+                Err(classify_response(status, error_type.as_deref(), &body))
+            }
+        };
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(r) => r,
+            Err(_) => Err(ConnError::Transient(format!("no answer within {:?}", self.timeout))),
+        }
+    }
+}
+
+/// SigV4 for this one request shape (POST, no query, content-length, content-type, host,
+/// x-amz-date, and x-amz-security-token with temporary credentials, in SigV4's sorted order),
+/// with the day's signing key kept: the general signer derives it (four HMACs) and builds the
+/// canonical request through several allocations on every call. Tested equal to the general
+/// signer, which is tested equal to the SDK.
+pub struct Signer {
+    region: String,
+    host: String,
+    day: Mutex<Option<SigningDay>>,
+}
+
+/// The signing key of one day and one set of credentials.
+struct SigningDay {
+    day: u64,
+    access_key_id: String,
+    secret: String,
+    key: Vec<u8>,
+}
+
+impl Signer {
+    pub fn new(region: &str, host: &str) -> Self {
+        Signer { region: region.to_string(), host: host.to_string(), day: Mutex::new(None) }
+    }
+
+    /// The `x-amz-date` and `authorization` header values for a POST of `content_length` bytes
+    /// hashing to `payload_sha256` to `path` (as sent: the id percent-encoded once).
+    pub fn sign(
+        &self,
+        creds: &Credentials,
+        path: &str,
+        content_length: usize,
+        payload_sha256: &str,
+        time: SystemTime,
+    ) -> (String, String) {
+        use std::fmt::Write;
+        let secs = time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let (date, clock) = utc(secs);
+        let amz_date = format!("{date}T{clock}Z");
+        let key = {
+            let mut day = self.day.lock().expect("not poisoned");
+            let current = day.as_ref().is_some_and(|d| {
+                d.day == secs / 86_400
+                    && d.access_key_id == creds.access_key_id()
+                    && d.secret == creds.secret_access_key()
+            });
+            if !current {
+                let key = v4::generate_signing_key(creds.secret_access_key(), time, &self.region, "execute-api");
+                *day = Some(SigningDay {
+                    day: secs / 86_400,
+                    access_key_id: creds.access_key_id().to_string(),
+                    secret: creds.secret_access_key().to_string(),
+                    key: key.as_ref().to_vec(),
+                });
+            }
+            day.as_ref().expect("set above").key.clone()
+        };
+        let token = creds.session_token();
+        let signed_headers = if token.is_some() {
+            "content-length;content-type;host;x-amz-date;x-amz-security-token"
+        } else {
+            "content-length;content-type;host;x-amz-date"
+        };
+        let mut canonical = String::with_capacity(320 + path.len() * 2 + token.map_or(0, str::len));
+        canonical.push_str("POST\n");
+        // Double URI encoding (execute-api is not S3): the path as sent, encoded again.
+        for b in path.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+                canonical.push(b as char);
+            } else {
+                let _ = write!(canonical, "%{b:02X}");
+            }
+        }
+        let _ = write!(
+            canonical,
+            "\n\ncontent-length:{content_length}\ncontent-type:{OCTET_STREAM}\nhost:{}\nx-amz-date:{amz_date}\n",
+            self.host
+        );
+        if let Some(t) = token {
+            let _ = writeln!(canonical, "x-amz-security-token:{}", t.trim());
+        }
+        let _ = write!(canonical, "\n{signed_headers}\n{payload_sha256}");
+        let scope = format!("{date}/{}/execute-api/aws4_request", self.region);
+        let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", sha256_hex(canonical.as_bytes()));
+        let signature = v4::calculate_signature(&key, string_to_sign.as_bytes());
+        let authorization = format!(
+            "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+            creds.access_key_id()
+        );
+        (amz_date, authorization)
+    }
+}
+
+/// `YYYYMMDD` and `HHMMSS` (UTC) of a Unix time.
+fn utc(secs: u64) -> (String, String) {
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Days to a civil date (H. Hinnant's algorithm), valid for any date after 1970.
+    let z = days as i64 + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (format!("{y:04}{m:02}{d:02}"), format!("{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60))
+}
+
+/// What one SigV4 signature covers besides the headers.
+pub struct SignInput<'a> {
+    pub uri: &'a str,
+    pub payload_sha256: String,
+    pub region: &'a str,
+    pub identity: &'a Identity,
+    pub time: SystemTime,
+}
+
+/// The headers SigV4 adds to a request with `headers` (`x-amz-date`, `authorization`, and
+/// `x-amz-security-token` with temporary credentials), with the SDK's settings for
+/// execute-api: double URI encoding, path normalisation, no content-sha256 header, the
+/// session token included.
+pub fn signed_headers<'a>(
+    input: &SignInput<'a>,
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    let signable =
+        SignableRequest::new("POST", input.uri, headers, SignableBody::Precomputed(input.payload_sha256.clone()))
+            .map_err(|e| format!("cannot sign: {e}"))?;
+    let params = v4::SigningParams::builder()
+        .identity(input.identity)
+        .region(input.region)
+        .name("execute-api")
+        .time(input.time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| format!("cannot sign: {e}"))?
+        .into();
+    let (instructions, _signature) = sign(signable, &params).map_err(|e| format!("cannot sign: {e}"))?.into_parts();
+    let (headers, _query) = instructions.into_parts();
+    headers
+        .into_iter()
+        .map(|h| {
+            let name = HeaderName::from_bytes(h.name().as_bytes()).map_err(|e| e.to_string())?;
+            let mut value = HeaderValue::from_str(h.value()).map_err(|e| e.to_string())?;
+            value.set_sensitive(h.sensitive());
+            Ok((name, value))
+        })
+        .collect()
+}
+
+/// Lowercase hex SHA-256, as SigV4 wants the payload hash.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(data))
+}
+
+/// `scheme://authority` (the port only when it is not the scheme's default) and the path
+/// without a trailing slash.
+fn split_endpoint(endpoint: &Url) -> Result<(String, String), Error> {
+    let host = endpoint.host_str().ok_or_else(|| {
+        Error::invalid(format!("`{endpoint}` has no host"), "the management endpoint is https://HOST/STAGE")
+    })?;
+    let host = match endpoint.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let origin = format!("{}://{}", endpoint.scheme(), host);
+    Ok((origin, endpoint.path().trim_end_matches('/').to_string()))
+}
+
+/// An error with its causes, one line.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+/// An error response sorted as the SDK path sorts it: by the AWS error type when there is
+/// one, else by the status.
+fn classify_response(status: u16, error_type: Option<&str>, body: &[u8]) -> ConnError {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let message = ["message", "Message"].iter().find_map(|k| v.get(*k).and_then(|m| m.as_str())).unwrap_or("");
+    let code = error_type.or_else(|| v.get("__type").and_then(|t| t.as_str())).unwrap_or("");
+    if !code.is_empty() {
+        return connections::classify_code(code, message);
+    }
+    let message = if message.is_empty() { format!("HTTP {status}") } else { message.to_string() };
+    match status {
+        410 => ConnError::Gone,
+        401 | 403 => ConnError::Forbidden(message),
+        429 => ConnError::Throttled(message),
+        413 => ConnError::PayloadTooLarge,
+        500..=599 => ConnError::Transient(message),
+        _ => ConnError::Other(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_sort_by_type_then_status() {
+        assert_eq!(classify_response(410, Some("GoneException"), br#"{"message":"x"}"#), ConnError::Gone);
+        assert_eq!(classify_response(410, None, b""), ConnError::Gone);
+        assert_eq!(
+            classify_response(403, Some("ForbiddenException"), br#"{"message":"Forbidden"}"#),
+            ConnError::Forbidden("Forbidden".into())
+        );
+        assert_eq!(classify_response(403, None, b"<html>"), ConnError::Forbidden("HTTP 403".into()));
+        assert!(matches!(classify_response(429, Some("LimitExceededException"), b"{}"), ConnError::Throttled(_)));
+        assert!(matches!(classify_response(429, None, b""), ConnError::Throttled(_)));
+        assert_eq!(classify_response(413, Some("PayloadTooLargeException"), b""), ConnError::PayloadTooLarge);
+        assert!(matches!(classify_response(502, None, b"bad gateway"), ConnError::Transient(_)));
+        assert!(matches!(classify_response(400, Some("BadRequestException"), b"{}"), ConnError::Other(_)));
+    }
+
+    #[test]
+    fn endpoints_split_into_origin_path_and_host() {
+        let u = Url::parse("https://abc.execute-api.eu-west-1.amazonaws.com/prod/").unwrap();
+        assert_eq!(
+            split_endpoint(&u).unwrap(),
+            ("https://abc.execute-api.eu-west-1.amazonaws.com".into(), "/prod".into())
+        );
+        let u = Url::parse("http://127.0.0.1:4510/apis/x1/prod").unwrap();
+        assert_eq!(split_endpoint(&u).unwrap(), ("http://127.0.0.1:4510".into(), "/apis/x1/prod".into()));
+        let u = Url::parse("https://ws.example.com:443/chat/").unwrap();
+        assert_eq!(split_endpoint(&u).unwrap(), ("https://ws.example.com".into(), "/chat".into()));
+    }
+
+    /// The SDK's PostToConnection request, captured before it leaves the process.
+    mod sdk {
+        use aws_smithy_runtime_api::client::http::{
+            HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+        };
+        use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+        use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+        use aws_smithy_types::body::SdkBody;
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Debug)]
+        pub struct Captured {
+            pub uri: String,
+            pub headers: Vec<(String, String)>,
+        }
+
+        #[derive(Debug, Clone, Default)]
+        pub struct Capture(pub Arc<Mutex<Vec<Captured>>>);
+
+        impl HttpConnector for Capture {
+            fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+                let headers = request.headers().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                self.0.lock().unwrap().push(Captured { uri: request.uri().to_string(), headers });
+                HttpConnectorFuture::ready(Ok(HttpResponse::new(200.try_into().unwrap(), SdkBody::from("{}"))))
+            }
+        }
+
+        impl HttpClient for Capture {
+            fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+                SharedHttpConnector::new(self.clone())
+            }
+        }
+    }
+
+    /// For ids with every character a connection id can hold, with long-term and temporary
+    /// credentials, at a fixed time: the SDK's request path is ours, and signing the SDK's
+    /// own headers with our settings gives the SDK's Authorization header byte for byte.
+    #[tokio::test]
+    async fn signatures_are_the_sdks() {
+        use aws_credential_types::Credentials;
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+        let endpoint = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod";
+        let (origin, base_path) = split_endpoint(&Url::parse(endpoint).unwrap()).unwrap();
+        let data = br#"{"type":"notice","text":"maintenance at 03:00 UTC"}"#;
+        for token in [None, Some("FQoGZXIvYXdzEJr//////////wEaDO+session=")] {
+            let creds = Credentials::new(
+                "AKIDEXAMPLE",
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                token.map(String::from),
+                None,
+                "test",
+            );
+            let capture = sdk::Capture::default();
+            let conf = aws_sdk_apigatewaymanagement::Config::builder()
+                .behavior_version(aws_config::BehaviorVersion::latest())
+                .region(aws_types::region::Region::new("eu-west-1"))
+                .credentials_provider(creds.clone())
+                .endpoint_url(endpoint)
+                .time_source(aws_smithy_async::time::StaticTimeSource::new(time))
+                .http_client(capture.clone())
+                .build();
+            let client = aws_sdk_apigatewaymanagement::Client::from_conf(conf);
+            for id in ["L0SM9cOFvHcCIhw=", "a+b/c==", "Zm9v-YmFy_YmF6", "x"] {
+                client
+                    .post_to_connection()
+                    .connection_id(id)
+                    .data(aws_sdk_apigatewaymanagement::primitives::Blob::new(&data[..]))
+                    .send()
+                    .await
+                    .unwrap();
+                let got = capture.0.lock().unwrap().pop().unwrap();
+                let path = format!("{base_path}/@connections/{}", utf8_percent_encode(id, LABEL));
+                assert_eq!(got.uri, format!("{origin}{path}"), "{id}");
+                let header = |name: &str| got.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+                // The headers the SDK signed (it adds amz-sdk-* after signing), less the ones
+                // signing itself adds.
+                let auth = header("authorization").unwrap();
+                let signed_names = auth.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap().to_string();
+                let unsigned: Vec<(&str, &str)> = got
+                    .headers
+                    .iter()
+                    .filter(|(k, _)| signed_names.split(';').any(|n| n == k))
+                    .filter(|(k, _)| !matches!(k.as_str(), "x-amz-date" | "x-amz-security-token"))
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let identity = Identity::from(creds.clone());
+                let input = SignInput {
+                    uri: &got.uri,
+                    payload_sha256: sha256_hex(data),
+                    region: "eu-west-1",
+                    identity: &identity,
+                    time,
+                };
+                let ours = signed_headers(&input, unsigned.into_iter()).unwrap();
+                let ours =
+                    |name: &str| ours.iter().find(|(k, _)| k == name).map(|(_, v)| v.to_str().unwrap().to_string());
+                assert!(header("authorization").is_some_and(|a| a.contains("/eu-west-1/execute-api/aws4_request")));
+                // The headers we send and sign are the SDK's, with its values (Host comes from
+                // the URI on both sides).
+                assert_eq!(header("content-type").as_deref(), Some(OCTET_STREAM));
+                assert_eq!(header("content-length"), Some(data.len().to_string()));
+                for name in ["content-length", "content-type", "host"] {
+                    assert!(signed_names.split(';').any(|n| n == name), "the SDK signs {name}");
+                }
+                for h in ["authorization", "x-amz-date", "x-amz-security-token"] {
+                    assert_eq!(ours(h), header(h), "{h} for {id} (token: {token:?})");
+                }
+            }
+        }
+    }
+
+    /// The fast signer gives what the general signer gives for our request, across days
+    /// (the kept key), leap days, credential changes and session tokens.
+    #[test]
+    fn the_fast_signer_is_the_general_signer() {
+        use aws_credential_types::Credentials;
+        let endpoint = Url::parse("http://127.0.0.1:4510/apis/x1/prod").unwrap();
+        let (origin, base_path) = split_endpoint(&endpoint).unwrap();
+        let signer = Signer::new("us-east-1", "127.0.0.1:4510");
+        let creds = [
+            Credentials::new("AKID1", "secret/one+", None, None, "t"),
+            Credentials::new("AKID2", "secret-two", Some("tok/en+=".into()), None, "t"),
+        ];
+        let times = [0u64, 951_782_400, 1_709_164_799, 1_709_164_800, 1_795_000_000, 1_795_000_001, 4_107_542_400];
+        let payload = b"{}";
+        for secs in times {
+            for creds in &creds {
+                for id in ["L0SM9cOFvHcCIhw=", "a+b/c==", "x"] {
+                    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+                    let path = format!("{base_path}/@connections/{}", utf8_percent_encode(id, LABEL));
+                    let uri = format!("{origin}{path}");
+                    let (date, auth) = signer.sign(creds, &path, payload.len(), &sha256_hex(payload), time);
+                    let identity = Identity::from(creds.clone());
+                    let input = SignInput {
+                        uri: &uri,
+                        payload_sha256: sha256_hex(payload),
+                        region: "us-east-1",
+                        identity: &identity,
+                        time,
+                    };
+                    let length = payload.len().to_string();
+                    let headers = [("content-type", OCTET_STREAM), ("content-length", length.as_str())];
+                    let general = signed_headers(&input, headers.into_iter()).unwrap();
+                    let general =
+                        |n: &str| general.iter().find(|(k, _)| k == n).map(|(_, v)| v.to_str().unwrap().to_string());
+                    assert_eq!(Some(date), general("x-amz-date"), "{secs}");
+                    assert_eq!(Some(auth), general("authorization"), "{secs} {id} {creds:?}");
+                    assert_eq!(creds.session_token().map(String::from), general("x-amz-security-token"));
+                }
+            }
+        }
+    }
+
+    /// Credentials are fetched again only near their expiry; a failed refresh keeps using
+    /// ones that are still valid, and is a retryable error once they are not.
+    #[tokio::test]
+    async fn credentials_refresh_near_expiry_only() {
+        use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials};
+        #[derive(Debug)]
+        struct Script(std::sync::Mutex<Vec<Result<Credentials, ()>>>, std::sync::Arc<std::sync::atomic::AtomicU32>);
+        impl ProvideCredentials for Script {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let next = self.0.lock().unwrap().remove(0);
+                future::ProvideCredentials::ready(next.map_err(|_| CredentialsError::not_loaded("sso expired")))
+            }
+        }
+        let at = |mins: u64| Some(SystemTime::now() + Duration::from_secs(mins * 60));
+        let creds = |id: &str, exp| Credentials::new(id, "s", None, exp, "t");
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let script = Script(std::sync::Mutex::new(vec![Ok(creds("B", at(60))), Err(()), Err(())]), counter.clone());
+        let calls = || counter.load(std::sync::atomic::Ordering::SeqCst);
+        let cache = CredentialsCache {
+            provider: SharedCredentialsProvider::new(script),
+            current: RwLock::new(creds("A", at(60))),
+            refresh: tokio::sync::Mutex::new(()),
+        };
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "A", "fresh: kept");
+        assert_eq!(calls(), 0);
+        *cache.current.write().unwrap() = creds("A", at(2));
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "B", "near expiry: refreshed");
+        assert_eq!(calls(), 1);
+        *cache.current.write().unwrap() = creds("B", at(2));
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "B", "refresh failed, still valid: kept");
+        *cache.current.write().unwrap() = creds("B", Some(SystemTime::now() - Duration::from_secs(1)));
+        assert!(matches!(cache.get().await, Err(ConnError::Transient(_))), "expired and no refresh");
+        assert_eq!(calls(), 3);
+    }
+}
