@@ -142,13 +142,18 @@ struct Pacer {
     next_slot: Instant,
 }
 
+/// Calls whose slot is this close are started together (fewer wake-ups at high rates).
+const PACING_SLACK: Duration = Duration::from_millis(2);
+
 impl Pacer {
-    /// When the next call may start.
-    fn reserve(&mut self) -> Instant {
-        let now = Instant::now();
-        let at = self.next_slot.max(now);
-        self.next_slot = at + Duration::from_secs_f64(1.0 / self.aimd.rate.max(0.001));
-        at
+    /// Takes the next slot if it is due by `now` (within the slack); otherwise says when it is.
+    fn take(&mut self, now: Instant) -> Result<(), Instant> {
+        if self.next_slot > now + PACING_SLACK {
+            return Err(self.next_slot);
+        }
+        let earliest = now.checked_sub(PACING_SLACK).unwrap_or(now);
+        self.next_slot = self.next_slot.max(earliest) + Duration::from_secs_f64(1.0 / self.aimd.rate.max(0.001));
+        Ok(())
     }
 }
 
@@ -162,22 +167,48 @@ pub struct Sender {
     pub stop: Arc<AtomicBool>,
 }
 
+/// One call, and the removal of a gone connection's record before it reports (so the
+/// summary's "gone" are removed records).
+async fn call(sender: Arc<Sender>, data: Arc<[u8]>, id: String, attempts: u32) -> (String, u32, Result<(), ConnError>) {
+    let r = sender.poster.post(&id, &data).await;
+    if let Err(ConnError::Gone) = r {
+        sender.on_gone.gone(&id).await;
+    }
+    (id, attempts + 1, r)
+}
+
 /// Sends `data` to every target; results come back in completion order, one per target.
+/// The calls in flight are polled by this one task (no task per call): the CPU a call costs
+/// is what limits a broadcast on a busy machine.
 pub async fn run(
     sender: Sender,
     targets: Vec<String>,
     data: Arc<[u8]>,
     mut on_result: impl FnMut(&TargetResult),
 ) -> (Totals, Option<Stop>) {
-    let Sender { poster, on_gone, opts, progress, stop } = sender;
+    use futures::stream::{FuturesUnordered, StreamExt};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let sender = Arc::new(sender);
+    let (opts, progress) = (sender.opts.clone(), sender.progress.clone());
     let total = targets.len() as u64;
-    let mut queue: VecDeque<(String, u32, Option<Instant>)> = targets.into_iter().map(|t| (t, 0, None)).collect();
-    let pacer = Arc::new(tokio::sync::Mutex::new(Pacer { aimd: Aimd::new(opts.max_rps), next_slot: Instant::now() }));
+    let mut ready: VecDeque<(String, u32)> = targets.into_iter().map(|t| (t, 0)).collect();
+    // Targets backing off after a 429/5xx: (due, sequence, id, attempts), earliest first.
+    let mut waiting: BinaryHeap<Reverse<(Instant, u64, String, u32)>> = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut pacer = Pacer { aimd: Aimd::new(opts.max_rps), next_slot: Instant::now() };
     progress.rate_milli.store((opts.max_rps * 1000.0) as u64, Ordering::Relaxed);
     let mut totals = Totals { targets: total, ..Totals::default() };
     let mut stopped: Option<Stop> = None;
-    let mut inflight = tokio::task::JoinSet::new();
-    let finish = |r: TargetResult, totals: &mut Totals, on_result: &mut dyn FnMut(&TargetResult)| {
+    let mut inflight = FuturesUnordered::new();
+    // Wakes the loop for the next slot in the rate or a retry that falls due, and now and then
+    // to see a stop request. Calls start only in their slot: nothing waits in flight.
+    let timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(timer);
+    let mut stop_check = tokio::time::interval(Duration::from_millis(50));
+    stop_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut finish = |r: TargetResult, totals: &mut Totals| {
         match r.outcome {
             Outcome::Delivered => totals.delivered += 1,
             Outcome::Gone => totals.gone += 1,
@@ -187,108 +218,95 @@ pub async fn run(
         progress.done.fetch_add(1, Ordering::Relaxed);
         on_result(&r);
     };
+    let result = |connection_id: String, outcome, attempts, error: Option<String>| TargetResult {
+        connection_id,
+        outcome,
+        attempts,
+        error,
+    };
     loop {
-        if stopped.is_none() && stop.load(Ordering::Relaxed) {
+        if stopped.is_none() && sender.stop.load(Ordering::Relaxed) {
             stopped = Some(Stop::Interrupted);
         }
-        // Start calls while there is room and work that is due.
-        while stopped.is_none() && inflight.len() < opts.max_concurrency {
-            let Some(pos) = queue.iter().position(|(_, _, due)| due.is_none_or(|d| d <= Instant::now())) else { break };
-            let Some((id, attempts, _)) = queue.remove(pos) else { break };
-            let (poster, data, pacer, progress) = (poster.clone(), data.clone(), pacer.clone(), progress.clone());
-            inflight.spawn(async move {
-                let at = pacer.lock().await.reserve();
-                tokio::time::sleep_until(at.into()).await;
-                let r = poster.post(&id, &data).await;
-                let mut p = pacer.lock().await;
-                match &r {
-                    Err(ConnError::Throttled(_)) => {
-                        p.aimd.on_throttle(Instant::now());
-                        progress.throttled.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok(()) => p.aimd.on_success(),
-                    _ => {}
-                }
-                progress.rate_milli.store((p.aimd.rate * 1000.0) as u64, Ordering::Relaxed);
-                (id, attempts + 1, r)
-            });
+        let now = Instant::now();
+        while waiting.peek().is_some_and(|Reverse(w)| w.0 <= now) {
+            let Reverse((_, _, id, attempts)) = waiting.pop().expect("peeked");
+            ready.push_back((id, attempts));
         }
-        if inflight.is_empty() {
-            if stopped.is_some() || queue.is_empty() {
+        // Start calls while there is room, work that is due, and a slot in the rate.
+        let mut next_slot = None;
+        while stopped.is_none() && inflight.len() < opts.max_concurrency && !ready.is_empty() {
+            if let Err(at) = pacer.take(now) {
+                next_slot = Some(at);
                 break;
             }
-            // Everything left is backing off: wait for the earliest.
-            let next = queue.iter().filter_map(|q| q.2).min().unwrap_or_else(Instant::now);
-            tokio::time::sleep_until(next.into()).await;
-            continue;
+            let (id, attempts) = ready.pop_front().expect("not empty");
+            inflight.push(call(sender.clone(), data.clone(), id, attempts));
+        }
+        let done_sending = stopped.is_some() || (ready.is_empty() && waiting.is_empty());
+        if inflight.is_empty() && done_sending {
+            break;
+        }
+        let next_retry = waiting.peek().map(|Reverse(w)| w.0);
+        let wake = [next_slot, next_retry].into_iter().flatten().min().filter(|_| stopped.is_none());
+        if let Some(at) = wake {
+            if timer.deadline() != at.into() {
+                timer.as_mut().reset(at.into());
+            }
         }
         let joined = tokio::select! {
-            j = inflight.join_next() => j,
-            _ = tokio::time::sleep(Duration::from_millis(20)) => continue,
+            j = inflight.next(), if !inflight.is_empty() => j,
+            _ = &mut timer, if wake.is_some() => continue,
+            _ = stop_check.tick() => continue,
         };
-        let Some(Ok((id, attempts, result))) = joined else { continue };
-        let retry_in = |attempts: u32| backoff(attempts, opts.backoff_base, opts.backoff_cap, rand::random());
-        match result {
+        let Some((id, attempts, r)) = joined else { continue };
+        match &r {
+            Err(ConnError::Throttled(_)) => {
+                pacer.aimd.on_throttle(Instant::now());
+                progress.throttled.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(()) => pacer.aimd.on_success(),
+            _ => {}
+        }
+        progress.rate_milli.store((pacer.aimd.rate * 1000.0) as u64, Ordering::Relaxed);
+        match r {
             Ok(()) => {
                 progress.delivered.fetch_add(1, Ordering::Relaxed);
-                finish(
-                    TargetResult { connection_id: id, outcome: Outcome::Delivered, attempts, error: None },
-                    &mut totals,
-                    &mut on_result,
-                );
+                finish(result(id, Outcome::Delivered, attempts, None), &mut totals);
             }
             Err(ConnError::Gone) => {
-                on_gone.gone(&id).await;
                 progress.gone.fetch_add(1, Ordering::Relaxed);
-                finish(
-                    TargetResult { connection_id: id, outcome: Outcome::Gone, attempts, error: None },
-                    &mut totals,
-                    &mut on_result,
-                );
+                finish(result(id, Outcome::Gone, attempts, None), &mut totals);
             }
-            Err(e @ (ConnError::Throttled(_) | ConnError::Transient(_))) if attempts < opts.max_attempts => {
+            Err(ConnError::Throttled(_) | ConnError::Transient(_)) if attempts < opts.max_attempts => {
                 progress.retries.fetch_add(1, Ordering::Relaxed);
-                let _ = e;
-                queue.push_back((id, attempts, Some(Instant::now() + retry_in(attempts))));
+                let due = Instant::now() + backoff(attempts, opts.backoff_base, opts.backoff_cap, rand::random());
+                seq += 1;
+                waiting.push(Reverse((due, seq, id, attempts)));
             }
             Err(ConnError::Forbidden(m)) => {
-                stopped.get_or_insert(Stop::Forbidden(m.clone()));
                 progress.failed.fetch_add(1, Ordering::Relaxed);
-                finish(
-                    TargetResult {
-                        connection_id: id,
-                        outcome: Outcome::Failed,
-                        attempts,
-                        error: Some(format!("403: {m}")),
-                    },
-                    &mut totals,
-                    &mut on_result,
-                );
+                let error = Some(format!("403: {m}"));
+                stopped.get_or_insert(Stop::Forbidden(m));
+                finish(result(id, Outcome::Failed, attempts, error), &mut totals);
             }
             Err(ConnError::PayloadTooLarge) => {
                 stopped.get_or_insert(Stop::PayloadTooLarge);
                 progress.failed.fetch_add(1, Ordering::Relaxed);
-                finish(
-                    TargetResult { connection_id: id, outcome: Outcome::Failed, attempts, error: Some("413".into()) },
-                    &mut totals,
-                    &mut on_result,
-                );
+                finish(result(id, Outcome::Failed, attempts, Some("413".into())), &mut totals);
             }
             Err(e) => {
                 progress.failed.fetch_add(1, Ordering::Relaxed);
-                finish(
-                    TargetResult { connection_id: id, outcome: Outcome::Failed, attempts, error: Some(e.to_string()) },
-                    &mut totals,
-                    &mut on_result,
-                );
+                finish(result(id, Outcome::Failed, attempts, Some(e.to_string())), &mut totals);
             }
         }
     }
     // Stopped: whatever was not sent (queued, or waiting to retry) is not attempted / failed.
-    for (id, attempts, _) in queue {
+    let left = ready.into_iter().chain(waiting.into_iter().map(|Reverse((_, _, id, a))| (id, a)));
+    for (id, attempts) in left {
         let outcome = if attempts == 0 { Outcome::NotAttempted } else { Outcome::Failed };
         let error = (attempts > 0).then(|| "stopped before a retry".to_string());
-        finish(TargetResult { connection_id: id, outcome, attempts, error }, &mut totals, &mut on_result);
+        finish(result(id, outcome, attempts, error), &mut totals);
     }
     (totals, stopped)
 }
@@ -405,6 +423,29 @@ mod tests {
         assert_eq!(t.delivered, fake.calls.load(Ordering::SeqCst), "every call made was waited for");
         assert!(t.not_attempted > 0);
         assert_eq!(results.len(), 5000);
+    }
+
+    #[tokio::test]
+    async fn the_rate_cap_spreads_calls_over_time() {
+        let fake = Arc::new(Fake::default());
+        let ids: Vec<String> = (0..41).map(|i| format!("c{i}=")).collect();
+        let mut o = opts();
+        o.max_rps = 200.0;
+        let progress = Arc::new(Progress::default());
+        let sender = Sender {
+            poster: fake.clone(),
+            on_gone: Arc::new(Gone::default()),
+            opts: o,
+            progress,
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        let t0 = Instant::now();
+        let (t, _) = run(sender, ids, Arc::from(&b"hi"[..]), |_| {}).await;
+        let took = t0.elapsed();
+        assert_eq!(t.delivered, 41);
+        // 40 intervals of 5 ms, less the pacing slack.
+        assert!(took >= Duration::from_millis(190), "41 calls at 200/s took {took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
     }
 
     #[test]
