@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wsadm_core::broadcast::{self, Outcome, Poster, Progress, Stop, Totals};
 use wsadm_core::connections::{validate_connection_id, ConnError, MAX_POST_BYTES};
+use wsadm_core::poster::DirectPoster;
 use wsadm_core::store::{ScanOptions, SessionStore};
 use wsadm_core::{Error, ErrorKind};
 
@@ -134,12 +135,14 @@ impl Report for BroadcastReport {
     }
 }
 
-struct ManagementPoster(aws_sdk_apigatewaymanagement::Client);
+/// The signed PostToConnection client without the SDK's per-call overhead (see
+/// wsadm_core::poster): the engine paces and retries, so nothing else does.
+struct ManagementPoster(DirectPoster);
 
 #[async_trait]
 impl Poster for ManagementPoster {
     async fn post(&self, id: &str, data: &[u8]) -> Result<(), ConnError> {
-        wsadm_core::connections::post(&self.0, id, data).await
+        self.0.post(id, data).await
     }
 }
 
@@ -308,6 +311,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     let aws = ctx.aws().await?;
     let store = target.table.clone().map(|t| SessionStore::new(aws.dynamodb(), t));
     let ids = resolve_targets(&args, store.as_ref()).await?;
+    tracing::debug!(targets = ids.len(), "targets resolved");
     let mut report = BroadcastReport {
         api_id: target.api_id.clone(),
         stage: target.stage.clone(),
@@ -334,8 +338,9 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
         )),
         None => None,
     };
-    // Our own retries and rate control: the SDK's retries would hide 429s from the controller.
-    let poster = Arc::new(ManagementPoster(aws.management_without_retries(&target.management_endpoint)?));
+    // The engine retries and paces: a client that retried by itself would hide 429s from it.
+    let poster = Arc::new(ManagementPoster(DirectPoster::new(aws.sdk_config(), &target.management_endpoint).await?));
+    tracing::debug!("poster ready");
     let on_gone = Arc::new(RemoveRecord { store, not_removed: 0.into() });
     let progress = Arc::new(Progress::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -383,6 +388,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     })
     .await;
     watcher.abort();
+    tracing::debug!("sending done");
     crate::term::Progress::new().clear();
     if let Some(mut w) = report_out {
         if let Err(e) = w.flush() {
