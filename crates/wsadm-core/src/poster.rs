@@ -14,6 +14,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, Request};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -240,6 +241,10 @@ impl DirectPoster {
                 .get("x-amzn-errortype")
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.split(':').next().unwrap_or(v).to_string());
+            if (200..300).contains(&status) && resp.body().is_end_stream() {
+                self.pool.checkin(conn);
+                return Ok(());
+            }
             // Read the body to the end before the connection is reused.
             let body = Limited::new(resp.into_body(), MAX_ERROR_BODY)
                 .collect()
@@ -276,7 +281,7 @@ struct SigningDay {
     day: u64,
     access_key_id: String,
     secret: String,
-    key: Vec<u8>,
+    key: std::sync::Arc<[u8]>,
 }
 
 impl Signer {
@@ -311,7 +316,7 @@ impl Signer {
                     day: secs / 86_400,
                     access_key_id: creds.access_key_id().to_string(),
                     secret: creds.secret_access_key().to_string(),
-                    key: key.as_ref().to_vec(),
+                    key: key.as_ref().into(),
                 });
             }
             day.as_ref().expect("set above").key.clone()
@@ -413,7 +418,13 @@ pub fn signed_headers<'a>(
 /// Lowercase hex SHA-256, as SigV4 wants the payload hash.
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(data))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(64);
+    for b in sha2::Sha256::digest(data) {
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 /// `scheme://authority` (the port only when it is not the scheme's default) and the path
