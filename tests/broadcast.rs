@@ -174,3 +174,23 @@ async fn forbidden_stops_and_deletes_nothing_and_oversized_sends_nothing() {
     assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(20)), "{}", r.stdout);
     stack::eventually("all 20 received", || async { received.lock().unwrap().len() == 20 }).await;
 }
+
+/// With a proxy in the environment (as the SDK reads it), broadcast goes through the SDK client:
+/// the direct sender does not speak to proxies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_proxy_it_sends_through_the_sdk_client() {
+    let s = stack(Limits::default()).await;
+    let (_ids, received) = clients(&s, 5, "lobby").await;
+    let mut env = wsadm_testkit::wsadm_env(&s.emulator.url());
+    // The emulator answers absolute-form (proxied) requests too: it stands in for the proxy.
+    env.push(("HTTP_PROXY".into(), s.emulator.url()));
+    let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]));
+    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
+    assert!(r.stderr.contains("sending through the SDK client"), "{}", r.stderr);
+    stack::eventually("all 5 received", || async { received.lock().unwrap().len() == 5 }).await;
+    // Without it, the direct sender (no such line).
+    env.pop();
+    let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]));
+    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
+    assert!(!r.stderr.contains("SDK client"), "{}", r.stderr);
+}

@@ -135,14 +135,21 @@ impl Report for BroadcastReport {
     }
 }
 
-/// The signed PostToConnection client without the SDK's per-call overhead (see
-/// wsadm_core::poster): the engine paces and retries, so nothing else does.
-struct ManagementPoster(DirectPoster);
+/// PostToConnection without the SDK's per-call overhead (see wsadm_core::poster), or through
+/// the SDK client when a proxy applies (the direct sender does not speak to proxies). Neither
+/// retries: the engine paces and retries.
+enum ManagementPoster {
+    Direct(Box<DirectPoster>),
+    Sdk(aws_sdk_apigatewaymanagement::Client),
+}
 
 #[async_trait]
 impl Poster for ManagementPoster {
     async fn post(&self, id: &str, data: &[u8]) -> Result<(), ConnError> {
-        self.0.post(id, data).await
+        match self {
+            ManagementPoster::Direct(p) => p.post(id, data).await,
+            ManagementPoster::Sdk(c) => wsadm_core::connections::post(c, id, data).await,
+        }
     }
 }
 
@@ -339,7 +346,13 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
         None => None,
     };
     // The engine retries and paces: a client that retried by itself would hide 429s from it.
-    let poster = Arc::new(ManagementPoster(DirectPoster::new(aws.sdk_config(), &target.management_endpoint).await?));
+    let endpoint = &target.management_endpoint;
+    let poster = Arc::new(if wsadm_core::poster::proxied(endpoint) {
+        tracing::info!("HTTPS_PROXY/HTTP_PROXY applies to {endpoint}: sending through the SDK client (slower)");
+        ManagementPoster::Sdk(aws.management_without_retries(endpoint)?)
+    } else {
+        ManagementPoster::Direct(Box::new(DirectPoster::new(aws.sdk_config(), endpoint).await?))
+    });
     tracing::debug!("poster ready");
     let on_gone = Arc::new(RemoveRecord { store, not_removed: 0.into() });
     let progress = Arc::new(Progress::default());

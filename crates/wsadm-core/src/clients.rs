@@ -66,4 +66,15 @@ impl Aws {
             .build();
         Ok(aws_sdk_apigatewaymanagement::Client::from_conf(conf))
     }
+
+    /// The @connections client without SDK retries, for callers that retry and pace themselves.
+    pub fn management_without_retries(&self, endpoint: &Url) -> Result<aws_sdk_apigatewaymanagement::Client, Error> {
+        let conf = self
+            .management(endpoint)?
+            .config()
+            .to_builder()
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
+        Ok(aws_sdk_apigatewaymanagement::Client::from_conf(conf))
+    }
 }

@@ -363,6 +363,14 @@ fn utc(secs: u64) -> (String, String) {
     (format!("{:04}{:02}{:02}", t.year, t.month, t.day), format!("{:02}{:02}{:02}", t.hour, t.minute, t.second))
 }
 
+/// True when HTTPS_PROXY/HTTP_PROXY (and NO_PROXY) send requests to `endpoint` through a proxy,
+/// as the SDK's client reads them. This sender does not speak to proxies: callers use the SDK
+/// client then.
+pub fn proxied(endpoint: &Url) -> bool {
+    let Ok(uri) = endpoint.as_str().parse::<hyper::Uri>() else { return false };
+    hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri).is_some()
+}
+
 /// What one SigV4 signature covers besides the headers.
 pub struct SignInput<'a> {
     pub uri: &'a str,
@@ -686,5 +694,26 @@ mod tests {
         *cache.current.write().unwrap() = creds("B", Some(SystemTime::now() - Duration::from_secs(1)));
         assert!(matches!(cache.get().await, Err(ConnError::Transient(_))), "expired and no refresh");
         assert_eq!(calls(), 3);
+    }
+
+    /// The environment's proxy settings decide (each nextest test is its own process).
+    #[test]
+    fn proxies_come_from_the_environment() {
+        let aws = Url::parse("https://abc.execute-api.eu-west-1.amazonaws.com/prod").unwrap();
+        let local = Url::parse("http://127.0.0.1:4510/apis/x/prod").unwrap();
+        for k in
+            ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"]
+        {
+            std::env::remove_var(k);
+        }
+        assert!(!proxied(&aws) && !proxied(&local));
+        std::env::set_var("HTTPS_PROXY", "http://proxy.corp:3128");
+        std::env::set_var("NO_PROXY", "127.0.0.1,localhost");
+        assert!(proxied(&aws), "https through the proxy");
+        assert!(!proxied(&local), "NO_PROXY and no HTTP_PROXY");
+        std::env::set_var("HTTP_PROXY", "http://proxy.corp:3128");
+        assert!(!proxied(&local), "NO_PROXY wins");
+        std::env::remove_var("NO_PROXY");
+        assert!(proxied(&local));
     }
 }

@@ -182,7 +182,7 @@ pub fn isolated_env() -> Vec<(String, String)> {
 pub fn inherited_vars_to_clear() -> Vec<String> {
     std::env::vars()
         .map(|(k, _)| k)
-        .filter(|k| k.starts_with("AWS_") || k.starts_with("WSADM_"))
+        .filter(|k| k.starts_with("AWS_") || k.starts_with("WSADM_") || k.to_ascii_uppercase().ends_with("_PROXY"))
         .filter(|k| k != "AWS_CA_BUNDLE")
         .collect()
 }
