@@ -1,8 +1,10 @@
-//! PostToConnection for fan-out: a pooled HTTP/1.1 client and SigV4 from `aws-sigv4`, the
-//! signer the SDK itself calls, without the SDK's per-call orchestration (interceptors, config
-//! bags, retry and endpoint machinery), which costs more CPU than the call. The request is the
-//! SDK's request: same path encoding, same signed headers, same signature (tested against the
-//! SDK with a fixed clock). The SDK client stays in use for everything else.
+//! PostToConnection for fan-out: keep-alive HTTP/1.1 connections and SigV4 per call, without
+//! the SDK's per-call orchestration (interceptors, config bags, retry and endpoint machinery),
+//! which costs more CPU than the call. The signature uses `aws-sigv4`'s key derivation and HMAC
+//! (the SDK's signer) over a canonical request built here for this one request shape. The
+//! request is the SDK's request: same path encoding, same signed headers, same signature
+//! (tested against `aws-sigv4`'s general signer, and that against the SDK, with a fixed clock).
+//! The SDK client stays in use for everything else, and for broadcasts behind a proxy.
 
 use crate::connections::{self, ConnError, MAX_POST_BYTES};
 use crate::{guard, Error};
@@ -371,7 +373,8 @@ pub fn proxied(endpoint: &Url) -> bool {
     hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri).is_some()
 }
 
-/// What one SigV4 signature covers besides the headers.
+/// What one SigV4 signature covers besides the headers (for [`signed_headers`], the general
+/// signer that the per-call [`Signer`] is tested against).
 pub struct SignInput<'a> {
     pub uri: &'a str,
     pub payload_sha256: String,
