@@ -14,11 +14,8 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Body;
+use bytes::{Bytes, BytesMut};
 use hyper::header::{HeaderName, HeaderValue};
-use hyper::{Method, Request};
 use hyper_util::client::legacy::connect::HttpConnector;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::sync::{Mutex, RwLock};
@@ -39,11 +36,146 @@ const REFRESH_BEFORE: Duration = Duration::from_secs(300);
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
-type Conn = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+type Stream = hyper_util::rt::TokioIo<hyper_rustls::MaybeHttpsStream<hyper_util::rt::TokioIo<tokio::net::TcpStream>>>;
+
+/// One keep-alive HTTP/1.1 connection (TCP, or TLS over it), with its read buffer.
+struct Conn {
+    io: Stream,
+    buf: BytesMut,
+}
+
+/// What came back, and whether the connection may carry another request.
+struct Answer {
+    status: u16,
+    error_type: Option<String>,
+    body: Bytes,
+    reusable: bool,
+}
+
+/// Why a call on a connection failed.
+enum ConnFailure {
+    /// Closed before any byte of an answer: on a kept-alive connection, the server had closed it
+    /// while idle, and a fresh connection may be tried.
+    ClosedBeforeAnswer(String),
+    Other(String),
+}
+
+/// Largest answer head read.
+const MAX_HEAD: usize = 16 * 1024;
+
+impl Conn {
+    /// Reads more of the answer; the end of the stream here means it was cut short.
+    async fn fill(&mut self) -> Result<(), ConnFailure> {
+        use tokio::io::AsyncReadExt;
+        match self.io.read_buf(&mut self.buf).await {
+            Ok(0) => Err(ConnFailure::Other("the answer was cut short".into())),
+            Ok(_) => Ok(()),
+            Err(e) => Err(ConnFailure::Other(e.to_string())),
+        }
+    }
+
+    /// Writes one request and reads its answer. The request is a POST with a Content-Length (no
+    /// 100-continue); the answer is read by Content-Length, chunked, or to the end.
+    async fn call(&mut self, request: &[u8]) -> Result<Answer, ConnFailure> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.io.write_all(request).await.map_err(|e| ConnFailure::ClosedBeforeAnswer(e.to_string()))?;
+        self.buf.clear();
+        let (status, error_type, mut reusable, length, chunked) = loop {
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut resp = httparse::Response::new(&mut headers);
+            match resp.parse(&self.buf) {
+                Ok(httparse::Status::Complete(n)) => {
+                    let status = resp.code.unwrap_or(0);
+                    let (mut error_type, mut length, mut chunked) = (None, None, false);
+                    let mut reusable = resp.version == Some(1);
+                    for h in resp.headers.iter() {
+                        let value = std::str::from_utf8(h.value).unwrap_or("").trim();
+                        if h.name.eq_ignore_ascii_case("content-length") {
+                            length = value.parse::<usize>().ok();
+                        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+                            chunked = value.to_ascii_lowercase().contains("chunked");
+                        } else if h.name.eq_ignore_ascii_case("connection") {
+                            reusable &= !value.eq_ignore_ascii_case("close");
+                        } else if h.name.eq_ignore_ascii_case("x-amzn-errortype") {
+                            error_type = Some(value.split(':').next().unwrap_or(value).to_string());
+                        }
+                    }
+                    let _ = self.buf.split_to(n);
+                    if (100..200).contains(&status) {
+                        continue; // an interim answer: read on
+                    }
+                    break (status, error_type, reusable, length, chunked);
+                }
+                Ok(httparse::Status::Partial) if self.buf.len() < MAX_HEAD => {
+                    match self.io.read_buf(&mut self.buf).await {
+                        Ok(0) if self.buf.is_empty() => {
+                            return Err(ConnFailure::ClosedBeforeAnswer("closed by the server".into()))
+                        }
+                        Err(e) if self.buf.is_empty() => return Err(ConnFailure::ClosedBeforeAnswer(e.to_string())),
+                        Ok(0) => return Err(ConnFailure::Other("the answer was cut short".into())),
+                        Ok(_) => {}
+                        Err(e) => return Err(ConnFailure::Other(e.to_string())),
+                    }
+                }
+                Ok(httparse::Status::Partial) => return Err(ConnFailure::Other("answer head too large".into())),
+                Err(e) => return Err(ConnFailure::Other(format!("not an HTTP answer: {e}"))),
+            }
+        };
+        let too_large = || ConnFailure::Other("answer body too large".into());
+        let body = if chunked {
+            let mut body = BytesMut::new();
+            loop {
+                match httparse::parse_chunk_size(&self.buf) {
+                    Ok(httparse::Status::Complete((n, size))) => {
+                        let size = usize::try_from(size).ok().filter(|s| *s <= MAX_ERROR_BODY).ok_or_else(too_large)?;
+                        // Size line, data, CRLF (after the last, empty chunk: the final CRLF).
+                        while self.buf.len() < n + size + 2 {
+                            self.fill().await?;
+                        }
+                        let chunk = self.buf.split_to(n + size + 2);
+                        if size == 0 {
+                            break;
+                        }
+                        body.extend_from_slice(&chunk[n..n + size]);
+                        if body.len() > MAX_ERROR_BODY {
+                            return Err(too_large());
+                        }
+                    }
+                    Ok(httparse::Status::Partial) => self.fill().await?,
+                    Err(_) => return Err(ConnFailure::Other("bad chunked answer".into())),
+                }
+            }
+            body.freeze()
+        } else if let Some(n) = length {
+            if n > MAX_ERROR_BODY {
+                return Err(too_large());
+            }
+            while self.buf.len() < n {
+                self.fill().await?;
+            }
+            self.buf.split_to(n).freeze()
+        } else if status == 204 || status == 304 {
+            Bytes::new()
+        } else {
+            // No length: the body runs to the end of the connection.
+            reusable = false;
+            while self.buf.len() <= MAX_ERROR_BODY {
+                match self.io.read_buf(&mut self.buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+            self.buf.split().freeze()
+        };
+        // Anything after the answer means the stream is out of step.
+        reusable &= self.buf.is_empty();
+        Ok(Answer { status, error_type, body, reusable })
+    }
+}
 
 /// Keep-alive HTTP/1.1 connections to the one endpoint: a call takes an idle one or opens one,
-/// and gives it back after reading the response. (hyper-util's general pool costs more per
-/// call: a key hash, a connector clone and two channel hops.)
+/// and gives it back after reading the answer. Each call does its own reads and writes (no task
+/// per connection, no channels, no header maps): the CPU a call costs is what limits a broadcast.
 struct Pool {
     connector: Connector,
     origin: hyper::Uri,
@@ -51,44 +183,47 @@ struct Pool {
 }
 
 impl Pool {
-    async fn checkout(&self) -> Result<Conn, ConnError> {
-        loop {
-            let conn = self.idle.lock().expect("not poisoned").pop();
-            match conn {
-                Some(c) if !c.is_closed() => return Ok(c),
-                Some(_) => continue,
-                None => break,
-            }
-        }
+    async fn connect(&self) -> Result<Conn, ConnError> {
         use tower_service::Service;
         let io =
             self.connector.clone().call(self.origin.clone()).await.map_err(|e| {
                 ConnError::Transient(format!("cannot connect to {}: {}", self.origin, chain(e.as_ref())))
             })?;
-        let (conn, driver) = hyper::client::conn::http1::handshake(io)
-            .await
-            .map_err(|e| ConnError::Transient(format!("HTTP handshake: {}", chain(&e))))?;
-        tokio::spawn(async move {
-            let _ = driver.await;
-        });
-        Ok(conn)
+        Ok(Conn { io: hyper_util::rt::TokioIo::new(io), buf: BytesMut::with_capacity(4096) })
     }
 
-    fn checkin(&self, conn: Conn) {
-        if !conn.is_closed() {
+    /// Sends `request` on an idle connection, or a new one; a kept-alive connection that turns
+    /// out closed is replaced once.
+    async fn send(&self, request: &[u8]) -> Result<Answer, ConnError> {
+        let idle = self.idle.lock().expect("not poisoned").pop();
+        if let Some(mut conn) = idle {
+            match conn.call(request).await {
+                Ok(a) => return Ok(self.keep(conn, a)),
+                Err(ConnFailure::ClosedBeforeAnswer(_)) => {}
+                Err(ConnFailure::Other(e)) => return Err(ConnError::Transient(e)),
+            }
+        }
+        let mut conn = self.connect().await?;
+        match conn.call(request).await {
+            Ok(a) => Ok(self.keep(conn, a)),
+            Err(ConnFailure::ClosedBeforeAnswer(e) | ConnFailure::Other(e)) => Err(ConnError::Transient(e)),
+        }
+    }
+
+    fn keep(&self, conn: Conn, answer: Answer) -> Answer {
+        if answer.reusable {
             self.idle.lock().expect("not poisoned").push(conn);
         }
+        answer
     }
 }
 
 /// Sends PostToConnection calls to one stage's management endpoint.
 pub struct DirectPoster {
     pool: Pool,
-    /// The Host header (the port only when it is not the scheme's default).
-    host: HeaderValue,
     /// The endpoint's path (`/prod`, or `/apis/ID/prod` locally), without a trailing slash.
     base_path: String,
-    user_agent: HeaderValue,
+    user_agent: &'static str,
     timeout: Duration,
     credentials: CredentialsCache,
     signer: Signer,
@@ -176,10 +311,8 @@ impl DirectPoster {
         };
         Ok(DirectPoster {
             pool,
-            host: HeaderValue::from_str(&host)
-                .map_err(|e| Error::invalid(format!("`{host}`: {e}"), "check the endpoint"))?,
             base_path,
-            user_agent: HeaderValue::from_static(concat!("wsadm/", env!("CARGO_PKG_VERSION"))),
+            user_agent: concat!("wsadm/", env!("CARGO_PKG_VERSION")),
             timeout: connect + read,
             signer,
             credentials: CredentialsCache {
@@ -220,44 +353,29 @@ impl DirectPoster {
         let (body, hash) = self.payload(data);
         let path = self.path(connection_id);
         let (amz_date, authorization) = self.signer.sign(&credentials, &path, body.len(), &hash, SystemTime::now());
-        // HTTP/1.1 to the connection: origin-form path and an explicit Host, the one signed.
-        let mut req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(hyper::header::HOST, self.host.clone())
-            .header(hyper::header::USER_AGENT, self.user_agent.clone())
-            .header(hyper::header::CONTENT_TYPE, HeaderValue::from_static(OCTET_STREAM))
-            .header(hyper::header::CONTENT_LENGTH, body.len())
-            .header("x-amz-date", amz_date)
-            .header(hyper::header::AUTHORIZATION, authorization);
-        if let Some(token) = credentials.session_token() {
-            req = req.header("x-amz-security-token", token);
-        }
-        let req = req.body(Full::new(body)).map_err(|e| ConnError::Other(format!("bad request: {e}")))?;
-        let call = async {
-            let mut conn = self.pool.checkout().await?;
-            let resp = conn.send_request(req).await.map_err(|e| ConnError::Transient(chain(&e)))?;
-            let status = resp.status().as_u16();
-            let error_type = resp
-                .headers()
-                .get("x-amzn-errortype")
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.split(':').next().unwrap_or(v).to_string());
-            if (200..300).contains(&status) && resp.body().is_end_stream() {
-                self.pool.checkin(conn);
-                return Ok(());
+        // The request as it goes on the wire: origin-form path, and the Host that was signed.
+        let mut request = Vec::with_capacity(512 + path.len() + authorization.len() + body.len());
+        {
+            use std::io::Write;
+            let _ = write!(
+                request,
+                "POST {path} HTTP/1.1\r\nhost: {}\r\nuser-agent: {}\r\ncontent-type: {OCTET_STREAM}\r\ncontent-length: {}\r\nx-amz-date: {amz_date}\r\nauthorization: {authorization}\r\n",
+                self.signer.host,
+                self.user_agent,
+                body.len()
+            );
+            if let Some(token) = credentials.session_token() {
+                let _ = write!(request, "x-amz-security-token: {token}\r\n");
             }
-            // Read the body to the end before the connection is reused.
-            let body = Limited::new(resp.into_body(), MAX_ERROR_BODY)
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .map_err(|e| ConnError::Transient(format!("reading the response: {e}")))?;
-            self.pool.checkin(conn);
-            if (200..300).contains(&status) {
+            request.extend_from_slice(b"\r\n");
+            request.extend_from_slice(&body);
+        }
+        let call = async {
+            let answer = self.pool.send(&request).await?;
+            if (200..300).contains(&answer.status) {
                 Ok(())
             } else {
-                Err(classify_response(status, error_type.as_deref(), &body))
+                Err(classify_response(answer.status, answer.error_type.as_deref(), &answer.body))
             }
         };
         match tokio::time::timeout(self.timeout, call).await {
@@ -274,6 +392,7 @@ impl DirectPoster {
 /// signer, which is tested equal to the SDK.
 pub struct Signer {
     region: String,
+    /// The Host header, as signed and as sent (the port only when it is not the default).
     host: String,
     day: Mutex<Option<SigningDay>>,
 }
@@ -718,5 +837,90 @@ mod tests {
         assert!(!proxied(&local), "NO_PROXY wins");
         std::env::remove_var("NO_PROXY");
         assert!(proxied(&local));
+    }
+
+    /// The HTTP/1.1 reader against a scripted server: Content-Length, chunked and to-the-end
+    /// bodies, an interim 100, `connection: close`, and a kept-alive connection that the server
+    /// closed while idle (replaced once, the request not lost).
+    #[tokio::test]
+    async fn answers_are_read_in_every_framing() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen2 = seen.clone();
+        // Each connection: (answers to give, then close?).
+        let script: Vec<(Vec<&'static str>, bool)> = vec![
+            (
+                vec![
+                    "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+                    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+                    "HTTP/1.1 410 Gone\r\nx-amzn-ErrorType: GoneException:http://internal\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"mes\r\n10\r\nsage\":\"gone\"}   \r\n0\r\n\r\n",
+                ],
+                true,
+            ),
+            (vec!["HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n{\"message\":\"Forbidden\"}"], true),
+            (vec!["HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n"], false),
+        ];
+        tokio::spawn(async move {
+            for (answers, close) in script {
+                let (mut sock, _) = listener.accept().await.unwrap();
+                let seen = seen2.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    for a in answers {
+                        // Read one request: head, then its content-length body.
+                        loop {
+                            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                                let len: usize = head
+                                    .lines()
+                                    .find_map(|l| l.strip_prefix("content-length: "))
+                                    .map(|v| v.parse().unwrap())
+                                    .unwrap();
+                                if buf.len() >= end + 4 + len {
+                                    seen.lock().unwrap().push(head);
+                                    buf.drain(..end + 4 + len);
+                                    break;
+                                }
+                            }
+                            let mut chunk = [0u8; 4096];
+                            let n = sock.read(&mut chunk).await.unwrap();
+                            assert!(n > 0, "client closed early");
+                            buf.extend_from_slice(&chunk[..n]);
+                        }
+                        sock.write_all(a.as_bytes()).await.unwrap();
+                    }
+                    if close {
+                        drop(sock);
+                    } else {
+                        std::future::pending::<()>().await;
+                    }
+                });
+            }
+        });
+        let config = aws_config::SdkConfig::builder()
+            .region(aws_types::region::Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new("AKID", "S", None, None, "t")))
+            .build();
+        let poster =
+            DirectPoster::new(&config, &Url::parse(&format!("http://127.0.0.1:{port}/prod")).unwrap()).await.unwrap();
+        assert_eq!(poster.post("a=", b"{}").await, Ok(()));
+        assert_eq!(poster.post("b=", b"{}").await, Ok(()), "after an interim 100");
+        assert_eq!(poster.post("c=", b"{}").await, Err(ConnError::Gone), "chunked, typed by x-amzn-ErrorType");
+        // The server closed that kept-alive connection: the next call goes on a new one.
+        assert_eq!(poster.post("d=", b"{}").await, Err(ConnError::Forbidden("Forbidden".into())), "body to the end");
+        assert!(matches!(poster.post("e/+", b"{}").await, Err(ConnError::Throttled(_))));
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 5, "every request reached the server once: {seen:#?}");
+        assert!(seen[4].starts_with("POST /prod/@connections/e%2F%2B HTTP/1.1\r\nhost: 127.0.0.1:"), "{}", seen[4]);
+        for h in [
+            "content-type: application/octet-stream",
+            "content-length: 2",
+            "x-amz-date: ",
+            "authorization: AWS4-HMAC-SHA256 Credential=AKID/",
+        ] {
+            assert!(seen[0].contains(h), "{h}: {}", seen[0]);
+        }
     }
 }
