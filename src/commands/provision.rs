@@ -954,6 +954,13 @@ impl<'a> Conv<'a> {
         self.steps.push(Step { kind, name: name.into(), id, action, changes });
     }
 
+    /// The id AWS gave what the last recorded step created.
+    fn created(&mut self, id: Option<&str>) {
+        if let Some(last) = self.steps.last_mut() {
+            last.id = id.map(str::to_string);
+        }
+    }
+
     fn api_id(&self) -> &str {
         self.api.as_ref().map(|a| a.id.as_str()).unwrap_or(PLACEHOLDER_ID)
     }
@@ -1165,9 +1172,7 @@ impl<'a> Conv<'a> {
                     .await
                     .ctx("CreateApi")?;
                 let id = o.api_id().unwrap_or_default().to_string();
-                if let Some(last) = self.steps.last_mut() {
-                    last.id = Some(id.clone());
-                }
+                self.created(Some(&id));
                 self.api = Some(Api { id, endpoint: o.api_endpoint().unwrap_or_default().to_string() });
             }
             self.stages.insert(self.d.stage.clone());
@@ -1302,9 +1307,7 @@ impl<'a> Conv<'a> {
                         .ctx("CreateRole")?;
                     if let Some(r) = o.role() {
                         self.role_arn = r.arn().to_string();
-                        if let Some(last) = self.steps.last_mut() {
-                            last.id = Some(self.role_arn.clone());
-                        }
+                        self.created(Some(r.arn()));
                     }
                 }
             }
@@ -1559,9 +1562,7 @@ impl<'a> Conv<'a> {
                 Err(e) => return Err(e),
             }
         };
-        if let Some(last) = self.steps.last_mut() {
-            last.id = o.function_arn().map(str::to_string);
-        }
+        self.created(o.function_arn());
         wait_function(&lambda, &f.name).await
     }
 
@@ -1593,9 +1594,7 @@ impl<'a> Conv<'a> {
                         .await
                         .ctx("CreateIntegration")?;
                     let id = o.integration_id().unwrap_or_default().to_string();
-                    if let Some(last) = self.steps.last_mut() {
-                        last.id = Some(id.clone());
-                    }
+                    self.created(Some(&id));
                     self.integrations.insert(role, id);
                 }
                 continue;
@@ -1650,9 +1649,7 @@ impl<'a> Conv<'a> {
                     .await
                     .ctx("CreateAuthorizer")?;
                 let id = o.authorizer_id().unwrap_or_default().to_string();
-                if let Some(last) = self.steps.last_mut() {
-                    last.id = Some(id.clone());
-                }
+                self.created(Some(&id));
                 self.authorizer_id = Some(id);
             }
             return Ok(());
@@ -1794,9 +1791,7 @@ impl<'a> Conv<'a> {
                             .await
                             .ctx("CreateRoute")?;
                         let id = o.route_id().unwrap_or_default().to_string();
-                        if let Some(last) = self.steps.last_mut() {
-                            last.id = Some(id.clone());
-                        }
+                        self.created(Some(&id));
                         Some(id)
                     }
                 }
@@ -1869,9 +1864,7 @@ impl<'a> Conv<'a> {
                         .send()
                         .await
                         .ctx("CreateRouteResponse")?;
-                    if let Some(last) = self.steps.last_mut() {
-                        last.id = o.route_response_id().map(str::to_string);
-                    }
+                    self.created(o.route_response_id());
                 }
             }
         }
@@ -2062,9 +2055,7 @@ impl<'a> Conv<'a> {
                         .send()
                         .await
                         .ctx("CreateDeployment")?;
-                    if let Some(last) = self.steps.last_mut() {
-                        last.id = o.deployment_id().map(str::to_string);
-                    }
+                    self.created(o.deployment_id());
                 }
             }
         }
