@@ -11,11 +11,8 @@ use crate::{guard, Error};
 use aws_config::SdkConfig;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
 use bytes::{Bytes, BytesMut};
-use hyper::header::{HeaderName, HeaderValue};
 use hyper_util::client::legacy::connect::HttpConnector;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::sync::{Mutex, RwLock};
@@ -492,49 +489,6 @@ pub fn proxied(endpoint: &Url) -> bool {
     hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri).is_some()
 }
 
-/// What one SigV4 signature covers besides the headers (for [`signed_headers`], the general
-/// signer that the per-call [`Signer`] is tested against).
-pub struct SignInput<'a> {
-    pub uri: &'a str,
-    pub payload_sha256: String,
-    pub region: &'a str,
-    pub identity: &'a Identity,
-    pub time: SystemTime,
-}
-
-/// The headers SigV4 adds to a request with `headers` (`x-amz-date`, `authorization`, and
-/// `x-amz-security-token` with temporary credentials), with the SDK's settings for
-/// execute-api: double URI encoding, path normalisation, no content-sha256 header, the
-/// session token included.
-pub fn signed_headers<'a>(
-    input: &SignInput<'a>,
-    headers: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
-    let signable =
-        SignableRequest::new("POST", input.uri, headers, SignableBody::Precomputed(input.payload_sha256.clone()))
-            .map_err(|e| format!("cannot sign: {e}"))?;
-    let params = v4::SigningParams::builder()
-        .identity(input.identity)
-        .region(input.region)
-        .name("execute-api")
-        .time(input.time)
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| format!("cannot sign: {e}"))?
-        .into();
-    let (instructions, _signature) = sign(signable, &params).map_err(|e| format!("cannot sign: {e}"))?.into_parts();
-    let (headers, _query) = instructions.into_parts();
-    headers
-        .into_iter()
-        .map(|h| {
-            let name = HeaderName::from_bytes(h.name().as_bytes()).map_err(|e| e.to_string())?;
-            let mut value = HeaderValue::from_str(h.value()).map_err(|e| e.to_string())?;
-            value.set_sensitive(h.sensitive());
-            Ok((name, value))
-        })
-        .collect()
-}
-
 /// Lowercase hex SHA-256, as SigV4 wants the payload hash.
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
@@ -596,6 +550,52 @@ fn classify_response(status: u16, error_type: Option<&str>, body: &[u8]) -> Conn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_smithy_runtime_api::client::identity::Identity;
+    use hyper::header::{HeaderName, HeaderValue};
+
+    /// What one SigV4 signature covers besides the headers (for `signed_headers`, the general
+    /// signer that the per-call `Signer` is tested against).
+    struct SignInput<'a> {
+        uri: &'a str,
+        payload_sha256: String,
+        region: &'a str,
+        identity: &'a Identity,
+        time: SystemTime,
+    }
+
+    /// The headers SigV4 adds to a request with `headers` (`x-amz-date`, `authorization`, and
+    /// `x-amz-security-token` with temporary credentials), with the SDK's settings for
+    /// execute-api: double URI encoding, path normalisation, no content-sha256 header, the
+    /// session token included.
+    fn signed_headers<'a>(
+        input: &SignInput<'a>,
+        headers: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+        let signable =
+            SignableRequest::new("POST", input.uri, headers, SignableBody::Precomputed(input.payload_sha256.clone()))
+                .map_err(|e| format!("cannot sign: {e}"))?;
+        let params = v4::SigningParams::builder()
+            .identity(input.identity)
+            .region(input.region)
+            .name("execute-api")
+            .time(input.time)
+            .settings(SigningSettings::default())
+            .build()
+            .map_err(|e| format!("cannot sign: {e}"))?
+            .into();
+        let (instructions, _signature) = sign(signable, &params).map_err(|e| format!("cannot sign: {e}"))?.into_parts();
+        let (headers, _query) = instructions.into_parts();
+        headers
+            .into_iter()
+            .map(|h| {
+                let name = HeaderName::from_bytes(h.name().as_bytes()).map_err(|e| e.to_string())?;
+                let mut value = HeaderValue::from_str(h.value()).map_err(|e| e.to_string())?;
+                value.set_sensitive(h.sensitive());
+                Ok((name, value))
+            })
+            .collect()
+    }
 
     #[test]
     fn errors_sort_by_type_then_status() {
