@@ -52,6 +52,8 @@ pub struct Printer {
     color: bool,
     err_color: bool,
     width: Option<usize>,
+    /// On a terminal wide cells are cut with an ellipsis; elsewhere they wrap, so nothing is lost.
+    truncate: bool,
 }
 
 const BOLD: &str = "\x1b[1m";
@@ -74,6 +76,7 @@ impl Printer {
             color: !no_color && stdout_tty,
             err_color: !no_color && std::io::stderr().is_terminal(),
             width,
+            truncate: stdout_tty,
         }
     }
 
@@ -146,7 +149,11 @@ impl Printer {
         let mut t = b.build();
         t.with(Style::blank());
         if let Some(w) = self.width {
-            t.with(Width::wrap(w.max(40)).priority(Priority::max(true)));
+            if self.truncate {
+                t.with(Width::truncate(w.max(40)).suffix("…").priority(Priority::max(true)));
+            } else {
+                t.with(Width::wrap(w.max(40)).priority(Priority::max(true)));
+            }
         }
         t.to_string()
     }
@@ -391,7 +398,7 @@ mod tests {
 
     #[test]
     fn table_has_header_and_rows_without_colour_when_piped() {
-        let p = Printer { format: OutputFormat::Table, color: false, err_color: false, width: None };
+        let p = Printer { format: OutputFormat::Table, color: false, err_color: false, width: None, truncate: false };
         let s = p.render(&R { items: vec![2, 3] }.view());
         assert!(s.starts_with("Items\n"));
         assert!(s.contains("SQUARE"));
@@ -403,14 +410,23 @@ mod tests {
 
     #[test]
     fn table_fits_the_width() {
-        let p = Printer { format: OutputFormat::Table, color: false, err_color: false, width: Some(50) };
         let long = "x".repeat(200);
-        let s = p.render(&[Block::Table {
+        let table = [Block::Table {
             title: None,
             header: vec!["A".into(), "B".into()],
             rows: vec![vec!["1".into(), long]],
             empty: String::new(),
-        }]);
+        }];
+        // Piped with COLUMNS: wrapped, every character kept.
+        let p = Printer { format: OutputFormat::Table, color: false, err_color: false, width: Some(50), truncate: false };
+        let s = p.render(&table);
         assert!(s.lines().all(|l| l.chars().count() <= 50), "{s}");
+        assert_eq!(s.matches('x').count(), 200);
+        // On a terminal: one line per row, cut with an ellipsis.
+        let p = Printer { truncate: true, ..p };
+        let s = p.render(&table);
+        assert_eq!(s.lines().count(), 2, "{s}");
+        assert!(s.lines().all(|l| l.chars().count() <= 50), "{s}");
+        assert!(s.contains('…'), "{s}");
     }
 }

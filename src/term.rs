@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Mutex;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// What the user typed.
@@ -136,30 +137,51 @@ impl Console {
     }
 }
 
-/// A progress line on stderr, rewritten in place (only on a terminal).
+/// Live progress on stderr (indicatif): drawn only on a terminal, silent elsewhere.
+#[derive(Clone)]
 pub struct Progress {
-    on: bool,
+    bar: indicatif::ProgressBar,
 }
 
 impl Progress {
+    /// A spinner with a status line (work of unknown length).
     pub fn new() -> Self {
-        Progress { on: stderr_is_terminal() }
+        let bar = indicatif::ProgressBar::with_draw_target(None, Self::target());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar }
+    }
+
+    /// A bar counting `total` items, with rate and ETA.
+    pub fn bar(total: u64) -> Self {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(total), Self::target());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len}  {per_sec}  ETA {eta}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress { bar }
+    }
+
+    fn target() -> indicatif::ProgressDrawTarget {
+        if stderr_is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        }
     }
 
     pub fn update(&self, line: &str) {
-        if self.on {
-            let mut e = std::io::stderr().lock();
-            let _ = write!(e, "\r\x1b[2K{line}");
-            let _ = e.flush();
-        }
+        self.bar.set_message(line.to_string());
+    }
+
+    pub fn set_position(&self, done: u64) {
+        self.bar.set_position(done);
     }
 
     pub fn clear(&self) {
-        if self.on {
-            let mut e = std::io::stderr().lock();
-            let _ = write!(e, "\r\x1b[2K");
-            let _ = e.flush();
-        }
+        self.bar.finish_and_clear();
     }
 }
 
@@ -199,14 +221,6 @@ pub fn stop_signals() -> mpsc::Receiver<Stop> {
 
 /// `HH:MM:SS` in local time for epoch milliseconds.
 pub fn local_hms(epoch_ms: i64) -> String {
-    #[cfg(unix)]
-    {
-        let secs = (epoch_ms / 1000) as libc::time_t;
-        let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-        if !unsafe { libc::localtime_r(&secs, &mut tm) }.is_null() {
-            return format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-        }
-    }
-    let s = epoch_ms.div_euclid(1000).rem_euclid(86400);
-    format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    let t = jiff::Timestamp::from_millisecond(epoch_ms).unwrap_or_default();
+    t.to_zoned(jiff::tz::TimeZone::system()).strftime("%H:%M:%S").to_string()
 }

@@ -363,7 +363,7 @@ impl Report for ApiDetail {
             Block::Fields { title: Some(format!("API {}", self.name)), rows: fields },
             Block::Table {
                 title: Some("Routes".into()),
-                header: ["ROUTE", "AUTHORIZATION", "AUTHORIZER", "INTEGRATION", "URI"].map(String::from).into(),
+                header: ["ROUTE", "AUTHORIZATION", "AUTHORIZER", "INTEGRATION", "TARGET"].map(String::from).into(),
                 rows: self
                     .routes
                     .iter()
@@ -376,7 +376,10 @@ impl Report for ApiDetail {
                                 .as_ref()
                                 .map(|i| i.integration_type.clone())
                                 .unwrap_or_else(|| cell(r.target.as_deref())),
-                            cell(r.integration.as_ref().and_then(|i| i.uri.as_deref())),
+                            // The function name; the full URI stays in `-o json`.
+                            cell(r.integration.as_ref().and_then(|i| i.uri.as_deref()).map(|u| {
+                                wsadm_core::apigw::lambda_function_arn(u).map_or(u, wsadm_core::apigw::function_name)
+                            })),
                         ]
                     })
                     .collect(),
@@ -409,7 +412,9 @@ impl Report for ApiDetail {
                 cell(st.default_route_settings.logging_level.as_deref()),
                 onoff(st.default_route_settings.data_trace_enabled),
                 onoff(st.default_route_settings.detailed_metrics_enabled),
-                cell(st.access_log.as_ref().and_then(|a| a.destination_arn.as_deref())),
+                cell(st.access_log.as_ref().and_then(|a| a.destination_arn.as_deref()).map(|arn| {
+                    wsadm_core::apigw::log_group_name(arn).unwrap_or(arn)
+                })),
                 cell(st.deployment_id.as_deref()),
             ]);
             for (route, rs) in &st.route_settings {

@@ -357,23 +357,19 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     let on_gone = Arc::new(RemoveRecord { store, not_removed: 0.into() });
     let progress = Arc::new(Progress::default());
     let stop = Arc::new(AtomicBool::new(false));
+    let bar = crate::term::Progress::bar(ids.len() as u64);
     let watcher = {
-        let (stop, progress, total) = (stop.clone(), progress.clone(), ids.len() as u64);
+        let (stop, progress, bar) = (stop.clone(), progress.clone(), bar.clone());
         tokio::spawn(async move {
             let mut signals = crate::term::stop_signals();
-            let bar = crate::term::Progress::new();
-            let started = Instant::now();
             let mut tick = tokio::time::interval(Duration::from_millis(250));
             loop {
                 tokio::select! {
                     _ = signals.recv() => stop.store(true, Ordering::SeqCst),
                     _ = tick.tick() => {
-                        let done = progress.done.load(Ordering::Relaxed);
-                        let secs = started.elapsed().as_secs_f64().max(0.001);
-                        let rate = done as f64 / secs;
-                        let eta = if rate > 0.0 { (total.saturating_sub(done)) as f64 / rate } else { 0.0 };
+                        bar.set_position(progress.done.load(Ordering::Relaxed));
                         bar.update(&format!(
-                            "sent {done}/{total}  {rate:.0}/s  ETA {eta:.0}s  429s {}  retries {}",
+                            "429s {}  retries {}",
                             progress.throttled.load(Ordering::Relaxed),
                             progress.retries.load(Ordering::Relaxed)
                         ));
@@ -402,7 +398,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     .await;
     watcher.abort();
     tracing::debug!("sending done");
-    crate::term::Progress::new().clear();
+    bar.clear();
     if let Some(mut w) = report_out {
         if let Err(e) = w.flush() {
             write_error.get_or_insert(e);

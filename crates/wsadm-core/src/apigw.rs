@@ -105,9 +105,42 @@ pub async fn authorizer(c: &Client, api_id: &str, authorizer_id: &str) -> Result
         .build())
 }
 
+/// The Lambda function an integration or authorizer URI invokes
+/// (`arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function-arn}/invocations`).
+pub fn lambda_function_arn(uri: &str) -> Option<&str> {
+    let (_, rest) = uri.split_once(":lambda:path/")?.1.split_once("/functions/")?;
+    Some(rest.strip_suffix("/invocations").unwrap_or(rest))
+}
+
+/// A function's short name from its ARN (`arn:aws:lambda:r:a:function:NAME[:qualifier]`) or name.
+pub fn function_name(arn_or_name: &str) -> &str {
+    match arn_or_name.split_once(":function:") {
+        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
+        None => arn_or_name,
+    }
+}
+
+/// The log group an access-log destination ARN names (`arn:aws:logs:r:a:log-group:NAME[:*]`).
+pub fn log_group_name(arn: &str) -> Option<&str> {
+    let name = arn.split_once(":log-group:")?.1;
+    Some(name.strip_suffix(":*").unwrap_or(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_names_from_integration_uris() {
+        let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:chat-send:live/invocations";
+        assert_eq!(lambda_function_arn(uri), Some("arn:aws:lambda:us-east-1:123456789012:function:chat-send:live"));
+        assert_eq!(function_name(lambda_function_arn(uri).unwrap()), "chat-send");
+        assert_eq!(function_name("chat-send"), "chat-send");
+        assert_eq!(lambda_function_arn("http://127.0.0.1:9000/hook"), None);
+        assert_eq!(log_group_name("arn:aws:logs:us-east-1:1:log-group:/chat/access:*"), Some("/chat/access"));
+        assert_eq!(log_group_name("arn:aws:logs:us-east-1:1:log-group:chat"), Some("chat"));
+        assert_eq!(log_group_name("chat"), None);
+    }
 
     #[tokio::test]
     async fn paged_follows_tokens_and_stops_on_repeats() {

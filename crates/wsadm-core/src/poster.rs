@@ -419,8 +419,8 @@ impl Signer {
     ) -> (String, String) {
         use std::fmt::Write;
         let secs = time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let (date, clock) = utc(secs);
-        let amz_date = format!("{date}T{clock}Z");
+        let amz_date = amz_date(secs);
+        let date = &amz_date[..8];
         let key = {
             let mut day = self.day.lock().expect("not poisoned");
             let current = day.as_ref().is_some_and(|d| {
@@ -475,10 +475,10 @@ impl Signer {
     }
 }
 
-/// `YYYYMMDD` and `HHMMSS` (UTC) of a Unix time.
-fn utc(secs: u64) -> (String, String) {
-    let t = crate::clock::Utc::from_unix(secs);
-    (format!("{:04}{:02}{:02}", t.year, t.month, t.day), format!("{:02}{:02}{:02}", t.hour, t.minute, t.second))
+/// SigV4's `YYYYMMDDTHHMMSSZ` (UTC) of a Unix time.
+fn amz_date(secs: u64) -> String {
+    let t = i64::try_from(secs).ok().and_then(|s| jiff::Timestamp::from_second(s).ok()).unwrap_or_default();
+    t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// True when HTTPS_PROXY/HTTP_PROXY (and NO_PROXY) send requests to `endpoint` through a proxy,
