@@ -170,6 +170,9 @@ async fn show_has_routes_authorizers_and_stage_settings() {
     {
         assert!(table.contains(needle), "missing {needle:?} in:\n{table}");
     }
+    // Function and log group names, not their ARNs (those stay in -o json).
+    assert!(table.contains("chat-handler") && table.contains("/wsadm/chat/access"), "{table}");
+    assert!(!table.contains("arn:aws:"), "{table}");
 }
 
 #[tokio::test]

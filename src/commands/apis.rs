@@ -378,7 +378,7 @@ impl Report for ApiDetail {
                                 .unwrap_or_else(|| cell(r.target.as_deref())),
                             // The function name; the full URI stays in `-o json`.
                             cell(r.integration.as_ref().and_then(|i| i.uri.as_deref()).map(|u| {
-                                wsadm_core::apigw::lambda_function_arn(u).map_or(u, wsadm_core::apigw::function_name)
+                                wsadm_core::apigw::function_name(wsadm_core::apigw::lambda_function_arn(u).unwrap_or(u))
                             })),
                         ]
                     })
