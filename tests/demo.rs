@@ -23,6 +23,7 @@ fn demo_runs_and_shows_the_api() {
         "alice's client received: {",
         "$ wsadm sessions kick --api chat --stage prod --user bob --yes",
         "$ wsadm sessions prune",
+        "(bob and erin are back with new connection ids",
         "$ wsadm destroy --name chat --yes",
         "demo: done",
     ] {
