@@ -1,6 +1,6 @@
 //! `wsadm destroy`: finds everything of the stack by tag and name, and deletes it in order.
 
-use super::lookup::{delete_ok, is_not_found, log_group_arn, log_group_owner, log_groups_with_prefix, table_owner};
+use super::lookup::{delete_ok, log_group_arn, log_group_owner, log_groups_with_prefix, table_owner, Optional};
 use super::names::{function_name, lambda_log_group, role_name, table_name, validate_name, FnRole};
 use super::report::{Action, DestroyReport, Failure, Step};
 use crate::cli::DestroyCommand;
@@ -80,34 +80,26 @@ async fn discover(
     let mut our_functions = Vec::new();
     for role in FnRole::ALL {
         let name = function_name(stack, role);
-        match lambda.get_function().function_name(&name).send().await.ctx("GetFunction") {
-            Ok(o) => {
-                let owner = o.tags().and_then(|t| t.get(TAG_STACK)).cloned();
-                if owner.as_deref() == Some(stack) {
-                    our_functions.push(name.clone());
-                    found.push((Found::Function(name.clone()), name));
-                } else {
-                    skip("function", name, owner, warnings);
-                }
+        if let Some(o) = lambda.get_function().function_name(&name).send().await.ctx("GetFunction").optional()? {
+            let owner = o.tags().and_then(|t| t.get(TAG_STACK)).cloned();
+            if owner.as_deref() == Some(stack) {
+                our_functions.push(name.clone());
+                found.push((Found::Function(name.clone()), name));
+            } else {
+                skip("function", name, owner, warnings);
             }
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => return Err(e),
         }
     }
     let iam = aws.iam();
     let role = role_name(stack);
-    match iam.get_role().role_name(&role).send().await.ctx("GetRole") {
-        Ok(o) => {
-            let owner =
-                o.role().and_then(|r| r.tags().iter().find(|t| t.key() == TAG_STACK)).map(|t| t.value().to_string());
-            if owner.as_deref() == Some(stack) {
-                found.push((Found::Role(role.clone()), role));
-            } else {
-                skip("iam_role", role, owner, warnings);
-            }
+    if let Some(o) = iam.get_role().role_name(&role).send().await.ctx("GetRole").optional()? {
+        let owner =
+            o.role().and_then(|r| r.tags().iter().find(|t| t.key() == TAG_STACK)).map(|t| t.value().to_string());
+        if owner.as_deref() == Some(stack) {
+            found.push((Found::Role(role.clone()), role));
+        } else {
+            skip("iam_role", role, owner, warnings);
         }
-        Err(e) if is_not_found(&e) => {}
-        Err(e) => return Err(e),
     }
     let logs = aws.logs();
     let mut prefixes = vec![format!("/wsadm/{stack}/"), format!("/aws/lambda/{stack}-")];
@@ -130,17 +122,13 @@ async fn discover(
     }
     let ddb = aws.dynamodb();
     let table = table_name(stack);
-    match ddb.describe_table().table_name(&table).send().await.ctx("DescribeTable") {
-        Ok(o) => {
-            let owner = table_owner(&ddb, o.table().and_then(|t| t.table_arn()).unwrap_or_default()).await?;
-            if owner.as_deref() == Some(stack) {
-                found.push((Found::Table(table.clone()), table));
-            } else {
-                skip("table", table, owner, warnings);
-            }
+    if let Some(o) = ddb.describe_table().table_name(&table).send().await.ctx("DescribeTable").optional()? {
+        let owner = table_owner(&ddb, o.table().and_then(|t| t.table_arn()).unwrap_or_default()).await?;
+        if owner.as_deref() == Some(stack) {
+            found.push((Found::Table(table.clone()), table));
+        } else {
+            skip("table", table, owner, warnings);
         }
-        Err(e) if is_not_found(&e) => {}
-        Err(e) => return Err(e),
     }
     Ok((found, skipped))
 }
@@ -153,12 +141,9 @@ async fn delete(aws: &Aws, what: &Found) -> Result<bool, Error> {
         }
         Found::Role(name) => {
             let iam = aws.iam();
-            let policies = match iam.list_role_policies().role_name(name).send().await.ctx("ListRolePolicies") {
-                Ok(o) => o.policy_names,
-                Err(e) if is_not_found(&e) => return Ok(false),
-                Err(e) => return Err(e),
-            };
-            for p in policies {
+            let listed = iam.list_role_policies().role_name(name).send().await.ctx("ListRolePolicies").optional()?;
+            let Some(listed) = listed else { return Ok(false) };
+            for p in listed.policy_names {
                 delete_ok(
                     iam.delete_role_policy().role_name(name).policy_name(&p).send().await.ctx("DeleteRolePolicy"),
                 )?;

@@ -4,7 +4,7 @@ use wsadm_core::error::service_code;
 use wsadm_core::target::TAG_STACK;
 use wsadm_core::{apigw, AwsResultExt, Error};
 
-pub(super) fn is_not_found(e: &Error) -> bool {
+fn is_not_found(e: &Error) -> bool {
     matches!(
         service_code(e),
         Some("NotFoundException" | "ResourceNotFoundException" | "NoSuchEntity" | "NoSuchEntityException")
@@ -25,13 +25,24 @@ pub(super) fn not_ours(kind: &str, name: &str, stack: &str, tag: Option<&str>) -
     )
 }
 
+/// Reading something that may not be there: AWS's not-found is `None`, any other error stays one.
+pub(super) trait Optional<T> {
+    fn optional(self) -> Result<Option<T>, Error>;
+}
+
+impl<T> Optional<T> for Result<T, Error> {
+    fn optional(self) -> Result<Option<T>, Error> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Deleting something already gone is fine.
 pub(super) fn delete_ok<T>(r: Result<T, Error>) -> Result<bool, Error> {
-    match r {
-        Ok(_) => Ok(true),
-        Err(e) if is_not_found(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    Ok(r.optional()?.is_some())
 }
 
 pub(super) async fn find_log_group(

@@ -3,7 +3,7 @@
 use super::Conv;
 use crate::commands::provision::desired::Auth;
 use crate::commands::provision::diff::{action_for, Diff};
-use crate::commands::provision::lookup::{delete_ok, find_log_group, is_not_found};
+use crate::commands::provision::lookup::{delete_ok, find_log_group, Optional};
 use crate::commands::provision::names::{authorizer_name, function_name, lambda_log_group, FnRole};
 use crate::commands::provision::report::Action;
 use aws_sdk_apigatewayv2::types::AuthorizerType;
@@ -84,29 +84,14 @@ impl<'a> Conv<'a> {
                 let id = z.authorizer_id().unwrap_or_default().to_string();
                 self.record("authorizer", &name, Some(id.clone()), Action::Delete, vec![]);
                 if !self.dry {
-                    match gw
-                        .delete_authorizer()
-                        .api_id(self.api_id())
-                        .authorizer_id(&id)
-                        .send()
-                        .await
-                        .ctx("DeleteAuthorizer")
-                    {
-                        Ok(_) => {}
-                        Err(e) if is_not_found(&e) => {}
-                        Err(e) => return Err(e),
-                    }
+                    let r = gw.delete_authorizer().api_id(self.api_id()).authorizer_id(&id).send().await;
+                    delete_ok(r.ctx("DeleteAuthorizer"))?;
                 }
             }
         }
         let fname = function_name(&self.d.stack, FnRole::Authorizer);
         let lambda = self.aws.lambda();
-        let f = match lambda.get_function().function_name(&fname).send().await.ctx("GetFunction") {
-            Ok(o) => Some(o),
-            Err(e) if is_not_found(&e) => None,
-            Err(e) => return Err(e),
-        };
-        if let Some(o) = f {
+        if let Some(o) = lambda.get_function().function_name(&fname).send().await.ctx("GetFunction").optional()? {
             if o.tags().and_then(|t| t.get(TAG_STACK)).map(String::as_str) == Some(self.d.stack.as_str()) {
                 self.record("function", &fname, None, Action::Delete, vec![]);
                 if !self.dry {

@@ -3,7 +3,7 @@
 use super::{Conv, PLACEHOLDER_ID};
 use crate::commands::provision::desired::FnSpec;
 use crate::commands::provision::diff::{action_for, Diff};
-use crate::commands::provision::lookup::{is_not_found, not_ours};
+use crate::commands::provision::lookup::{not_ours, Optional};
 use crate::commands::provision::names::FnRole;
 use crate::commands::provision::report::Action;
 use serde_json::Value;
@@ -20,11 +20,7 @@ impl<'a> Conv<'a> {
     pub(super) async fn function(&mut self, f: &FnSpec) -> Result<(), Error> {
         let lambda = self.aws.lambda();
         let stack = self.d.stack.clone();
-        let existing = match lambda.get_function().function_name(&f.name).send().await.ctx("GetFunction") {
-            Ok(o) => Some(o),
-            Err(e) if is_not_found(&e) => None,
-            Err(e) => return Err(e),
-        };
+        let existing = lambda.get_function().function_name(&f.name).send().await.ctx("GetFunction").optional()?;
         let env = aws_sdk_lambda::types::Environment::builder()
             .set_variables(Some(f.env.clone().into_iter().collect()))
             .build();
@@ -166,17 +162,14 @@ impl<'a> Conv<'a> {
         let function_exists =
             self.steps.iter().any(|s| s.kind == "function" && s.name == f.name && s.action != Action::Create);
         let current = if function_exists || !self.dry {
-            match lambda.get_policy().function_name(&f.name).send().await.ctx("GetPolicy") {
-                Ok(o) => o.policy().and_then(|p| serde_json::from_str::<Value>(p).ok()).and_then(|p| {
-                    p.get("Statement")?
-                        .as_array()?
-                        .iter()
-                        .find(|s| s.get("Sid").and_then(Value::as_str) == Some(PERMISSION_SID))
-                        .cloned()
-                }),
-                Err(e) if is_not_found(&e) => None,
-                Err(e) => return Err(e),
-            }
+            let o = lambda.get_policy().function_name(&f.name).send().await.ctx("GetPolicy").optional()?;
+            o.and_then(|o| o.policy().and_then(|p| serde_json::from_str::<Value>(p).ok())).and_then(|p| {
+                p.get("Statement")?
+                    .as_array()?
+                    .iter()
+                    .find(|s| s.get("Sid").and_then(Value::as_str) == Some(PERMISSION_SID))
+                    .cloned()
+            })
         } else {
             None
         };

@@ -12,7 +12,7 @@ mod table;
 
 use super::account::Account;
 use super::desired::Desired;
-use super::lookup::{find_log_group, is_not_found, log_group_arn, log_group_owner, not_ours, table_owner};
+use super::lookup::{find_log_group, log_group_arn, log_group_owner, not_ours, table_owner, Optional};
 use super::names::{access_log_group, execution_log_group, lambda_log_group, FnRole};
 use super::report::{Action, Change, Outputs, Step};
 use std::collections::{BTreeSet, HashMap};
@@ -135,40 +135,26 @@ impl<'a> Conv<'a> {
             }
         }
         let ddb = self.aws.dynamodb();
-        match ddb.describe_table().table_name(&self.d.table).send().await.ctx("DescribeTable") {
-            Ok(o) => {
-                let owner = table_owner(&ddb, o.table().and_then(|t| t.table_arn()).unwrap_or_default()).await?;
-                if owner.as_deref() != Some(stack) {
-                    return Err(not_ours("DynamoDB table", &self.d.table, stack, owner.as_deref()));
-                }
+        if let Some(o) = ddb.describe_table().table_name(&self.d.table).send().await.ctx("DescribeTable").optional()? {
+            let owner = table_owner(&ddb, o.table().and_then(|t| t.table_arn()).unwrap_or_default()).await?;
+            if owner.as_deref() != Some(stack) {
+                return Err(not_ours("DynamoDB table", &self.d.table, stack, owner.as_deref()));
             }
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => return Err(e),
         }
-        match self.aws.iam().get_role().role_name(&self.d.role).send().await.ctx("GetRole") {
-            Ok(o) => {
-                let owner = o
-                    .role()
-                    .and_then(|r| r.tags().iter().find(|t| t.key() == TAG_STACK))
-                    .map(|t| t.value().to_string());
-                if owner.as_deref() != Some(stack) {
-                    return Err(not_ours("IAM role", &self.d.role, stack, owner.as_deref()));
-                }
+        if let Some(o) = self.aws.iam().get_role().role_name(&self.d.role).send().await.ctx("GetRole").optional()? {
+            let owner =
+                o.role().and_then(|r| r.tags().iter().find(|t| t.key() == TAG_STACK)).map(|t| t.value().to_string());
+            if owner.as_deref() != Some(stack) {
+                return Err(not_ours("IAM role", &self.d.role, stack, owner.as_deref()));
             }
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => return Err(e),
         }
         let lambda = self.aws.lambda();
         for f in &self.d.functions {
-            match lambda.get_function().function_name(&f.name).send().await.ctx("GetFunction") {
-                Ok(o) => {
-                    let owner = o.tags().and_then(|t| t.get(TAG_STACK)).map(String::as_str);
-                    if owner != Some(stack) {
-                        return Err(not_ours("Lambda function", &f.name, stack, owner));
-                    }
+            if let Some(o) = lambda.get_function().function_name(&f.name).send().await.ctx("GetFunction").optional()? {
+                let owner = o.tags().and_then(|t| t.get(TAG_STACK)).map(String::as_str);
+                if owner != Some(stack) {
+                    return Err(not_ours("Lambda function", &f.name, stack, owner));
                 }
-                Err(e) if is_not_found(&e) => {}
-                Err(e) => return Err(e),
             }
         }
         let logs = self.aws.logs();

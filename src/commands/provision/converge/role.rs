@@ -2,7 +2,7 @@
 
 use super::Conv;
 use crate::commands::provision::diff::{action_for, policy_json, statement_diff, Diff};
-use crate::commands::provision::lookup::{is_not_found, not_ours};
+use crate::commands::provision::lookup::{not_ours, Optional};
 use crate::commands::provision::names::lambda_log_group;
 use crate::commands::provision::report::{Action, Change};
 use serde_json::{json, Value};
@@ -80,11 +80,7 @@ impl<'a> Conv<'a> {
         let name = self.d.role.clone();
         let stack = self.d.stack.clone();
         let trust = Self::trust_policy();
-        let role = match iam.get_role().role_name(&name).send().await.ctx("GetRole") {
-            Ok(o) => o.role,
-            Err(e) if is_not_found(&e) => None,
-            Err(e) => return Err(e),
-        };
+        let role = iam.get_role().role_name(&name).send().await.ctx("GetRole").optional()?.and_then(|o| o.role);
         let mut role_exists = true;
         match role {
             None => {
@@ -139,11 +135,8 @@ impl<'a> Conv<'a> {
         let policy = self.handler_policy();
         let step_name = format!("{name}/{POLICY_NAME}");
         let actual = if role_exists {
-            match iam.get_role_policy().role_name(&name).policy_name(POLICY_NAME).send().await.ctx("GetRolePolicy") {
-                Ok(o) => policy_json(o.policy_document()),
-                Err(e) if is_not_found(&e) => None,
-                Err(e) => return Err(e),
-            }
+            let o = iam.get_role_policy().role_name(&name).policy_name(POLICY_NAME).send().await.ctx("GetRolePolicy");
+            o.optional()?.and_then(|o| policy_json(o.policy_document()))
         } else {
             None
         };

@@ -4,7 +4,7 @@ use super::authorizer::IDENTITY_SOURCE;
 use super::Conv;
 use crate::commands::provision::desired::Throttle;
 use crate::commands::provision::diff::{action_for, Diff};
-use crate::commands::provision::lookup::is_not_found;
+use crate::commands::provision::lookup::{delete_ok, Optional};
 use crate::commands::provision::names::{access_log_group, ROUTES};
 use crate::commands::provision::report::{Action, Change};
 use aws_sdk_apigatewayv2::types::{AccessLogSettings, LoggingLevel, RouteSettings};
@@ -52,11 +52,7 @@ impl<'a> Conv<'a> {
         let gw = self.aws.apigw();
         let stage = self.d.stage.clone();
         let existing = match &self.api {
-            Some(a) => match gw.get_stage().api_id(&a.id).stage_name(&stage).send().await.ctx("GetStage") {
-                Ok(o) => Some(o),
-                Err(e) if is_not_found(&e) => None,
-                Err(e) => return Err(e),
-            },
+            Some(a) => gw.get_stage().api_id(&a.id).stage_name(&stage).send().await.ctx("GetStage").optional()?,
             None => None,
         };
         let defaults = self.route_settings(self.d.throttle);
@@ -126,19 +122,8 @@ impl<'a> Conv<'a> {
         self.record("stage", &stage, None, action, diff.0);
         if action == Action::Update && !self.dry {
             for k in &stale {
-                match gw
-                    .delete_route_settings()
-                    .api_id(self.api_id())
-                    .stage_name(&stage)
-                    .route_key(k)
-                    .send()
-                    .await
-                    .ctx("DeleteRouteSettings")
-                {
-                    Ok(_) => {}
-                    Err(e) if is_not_found(&e) => {}
-                    Err(e) => return Err(e),
-                }
+                let r = gw.delete_route_settings().api_id(self.api_id()).stage_name(&stage).route_key(k).send().await;
+                delete_ok(r.ctx("DeleteRouteSettings"))?;
             }
             gw.update_stage()
                 .api_id(self.api_id())
@@ -179,22 +164,16 @@ impl<'a> Conv<'a> {
                 || (matches!(s.kind, "integration" | "authorizer" | "route") && s.action == Action::Update)
         });
         let wanted = format!("wsadm {}", self.routing_fingerprint());
-        let current = match &self.api {
-            Some(a) => match gw.get_stage().api_id(&a.id).stage_name(&stage).send().await.ctx("GetStage") {
-                Ok(st) => match st.deployment_id() {
-                    Some(d) => {
-                        match gw.get_deployment().api_id(&a.id).deployment_id(d).send().await.ctx("GetDeployment") {
-                            Ok(o) => Some((d.to_string(), o.description().unwrap_or_default().to_string())),
-                            Err(e) if is_not_found(&e) => None,
-                            Err(e) => return Err(e),
-                        }
-                    }
-                    None => None,
-                },
-                Err(e) if is_not_found(&e) => None,
-                Err(e) => return Err(e),
-            },
+        let deployed = match &self.api {
+            Some(a) => gw.get_stage().api_id(&a.id).stage_name(&stage).send().await.ctx("GetStage").optional()?,
             None => None,
+        };
+        let current = match (&self.api, deployed.as_ref().and_then(|st| st.deployment_id())) {
+            (Some(a), Some(d)) => {
+                let o = gw.get_deployment().api_id(&a.id).deployment_id(d).send().await.ctx("GetDeployment");
+                o.optional()?.map(|o| (d.to_string(), o.description().unwrap_or_default().to_string()))
+            }
+            _ => None,
         };
         match current {
             Some((id, desc)) if desc == wanted && !routing_changed => {

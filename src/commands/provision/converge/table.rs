@@ -2,7 +2,7 @@
 
 use super::Conv;
 use crate::commands::provision::diff::{action_for, Diff};
-use crate::commands::provision::lookup::{is_not_found, not_ours, table_owner};
+use crate::commands::provision::lookup::{not_ours, table_owner, Optional};
 use crate::commands::provision::report::Action;
 use std::collections::BTreeSet;
 use wsadm_core::store::{INDEX_BY_ROOM, INDEX_BY_USER, TTL_ATTRIBUTE};
@@ -12,11 +12,8 @@ impl<'a> Conv<'a> {
     pub(super) async fn table(&mut self) -> Result<(), Error> {
         let ddb = self.aws.dynamodb();
         let name = self.d.table.clone();
-        let described = match ddb.describe_table().table_name(&name).send().await.ctx("DescribeTable") {
-            Ok(o) => o.table,
-            Err(e) if is_not_found(&e) => None,
-            Err(e) => return Err(e),
-        };
+        let described = ddb.describe_table().table_name(&name).send().await.ctx("DescribeTable").optional()?;
+        let described = described.and_then(|o| o.table);
         let tags: Vec<(String, String)> = self.stack_tags().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         let Some(t) = described else {
             self.record("table", &name, None, Action::Create, vec![]);
