@@ -1,0 +1,339 @@
+//! The desired state: everything the options ask for, validated before any AWS call.
+
+use super::names::{function_name, role_name, table_name, validate_name, validate_stage, FnRole, ROUTES};
+use crate::cli::{Architecture, AuthorizerKind, LoggingLevelArg, ProvisionCommand};
+use aws_sdk_apigatewayv2::types::LoggingLevel;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use wsadm_core::Error;
+
+/// AWS's limit for WebSocket integrations.
+pub(super) const INTEGRATION_TIMEOUT_MS: i32 = 29_000;
+/// A zip uploaded directly (not through S3) may be at most this big.
+const MAX_ZIP_BYTES: usize = 50 * 1024 * 1024;
+/// Values CloudWatch Logs accepts for retentionInDays.
+const RETENTION_DAYS: &[i32] =
+    &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/// The default access-log line: one JSON object per request.
+pub const DEFAULT_ACCESS_LOG_FORMAT: &str = concat!(
+    r#"{"requestId":"$context.requestId","requestTime":"$context.requestTimeEpoch","#,
+    r#""connectionId":"$context.connectionId","eventType":"$context.eventType","routeKey":"$context.routeKey","#,
+    r#""status":"$context.status","integrationLatency":"$context.integrationLatency","#,
+    r#""authorizerError":"$context.authorizer.error","errorMessage":"$context.error.message","#,
+    r#""sourceIp":"$context.identity.sourceIp","userAgent":"$context.identity.userAgent"}"#
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Auth {
+    Jwt,
+    Iam,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct FnSpec {
+    pub(super) role: FnRole,
+    pub(super) name: String,
+    pub(super) env: BTreeMap<String, String>,
+    pub(super) timeout: i32,
+    pub(super) description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Throttle {
+    pub(super) rate: f64,
+    pub(super) burst: i32,
+}
+
+/// Everything the options ask for, validated, before any AWS call.
+#[derive(Debug)]
+pub(super) struct Desired {
+    pub(super) stack: String,
+    pub(super) stage: String,
+    pub(super) table: String,
+    pub(super) role: String,
+    pub(super) auth: Auth,
+    pub(super) functions: Vec<FnSpec>,
+    pub(super) zip: Vec<u8>,
+    pub(super) code_sha256: String,
+    pub(super) architecture: aws_sdk_lambda::types::Architecture,
+    pub(super) throttle: Throttle,
+    pub(super) route_throttle: BTreeMap<String, Throttle>,
+    pub(super) logging_level: LoggingLevel,
+    pub(super) detailed_metrics: bool,
+    pub(super) access_log_format: String,
+    pub(super) retention_days: i32,
+}
+
+impl Desired {
+    pub(super) fn function(&self, role: FnRole) -> Option<&FnSpec> {
+        self.functions.iter().find(|f| f.role == role)
+    }
+}
+
+fn read_zip(path: &Path) -> Result<Vec<u8>, Error> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::invalid(
+                format!("the handler artifact {} does not exist", path.display()),
+                "build it with `scripts/build-handlers` (arm64: `scripts/build-handlers arm64`), or pass --handler-zip PATH",
+            ))
+        }
+        Err(source) => return Err(Error::Io { context: format!("cannot read {}", path.display()), source }),
+    };
+    if !bytes.starts_with(b"PK") {
+        return Err(Error::invalid(
+            format!("{} is not a zip file", path.display()),
+            "pass the zip made by `scripts/build-handlers` (it holds the `bootstrap` binary)",
+        ));
+    }
+    if bytes.len() > MAX_ZIP_BYTES {
+        return Err(Error::invalid(
+            format!(
+                "{} is {} bytes; a directly uploaded function zip may be at most 50 MB",
+                path.display(),
+                bytes.len()
+            ),
+            "build the handlers in release mode with `scripts/build-handlers`",
+        ));
+    }
+    Ok(bytes)
+}
+
+fn is_loopback_http(url: &str) -> bool {
+    ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| url.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])))
+}
+
+/// The authorizer function's key settings from the options; warnings for weak choices.
+fn authorizer_env(p: &ProvisionCommand, warnings: &mut Vec<String>) -> Result<BTreeMap<String, String>, Error> {
+    let mut env = BTreeMap::new();
+    let sources = [p.jwks_url.is_some(), p.jwt_secret_env.is_some(), p.jwt_secret_file.is_some()];
+    match sources.iter().filter(|s| **s).count() {
+        0 => return Err(Error::invalid(
+            "--authorizer jwt needs the key that verifies tokens",
+            "pass --jwks-url URL (RS256/ES256), or an HS256 secret with --jwt-secret-env VAR or --jwt-secret-file FILE",
+        )),
+        1 => {}
+        _ => {
+            return Err(Error::invalid(
+                "give only one of --jwks-url, --jwt-secret-env and --jwt-secret-file",
+                "the authorizer verifies tokens with exactly one key source",
+            ))
+        }
+    }
+    if let Some(url) = &p.jwks_url {
+        if !(url.starts_with("https://") || is_loopback_http(url)) {
+            return Err(Error::invalid(
+                format!("--jwks-url {url} must be an https:// URL"),
+                "keys fetched over plain http could be swapped in transit (http:// is accepted only for 127.0.0.1/localhost)",
+            ));
+        }
+        env.insert("WSADM_JWKS_URL".into(), url.clone());
+    }
+    let secret = if let Some(var) = &p.jwt_secret_env {
+        let v = std::env::var(var).unwrap_or_default();
+        if v.is_empty() {
+            return Err(Error::invalid(
+                format!("--jwt-secret-env {var}: the environment variable {var} is not set or empty"),
+                format!("export {var}=... with the HS256 secret (at least 32 random bytes) and run again"),
+            ));
+        }
+        Some(v)
+    } else if let Some(file) = &p.jwt_secret_file {
+        let v = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            context: format!("cannot read --jwt-secret-file {}", file.display()),
+            source,
+        })?;
+        let v = v.trim_end_matches(['\r', '\n']).to_string();
+        if v.is_empty() {
+            return Err(Error::invalid(
+                format!("--jwt-secret-file {} is empty", file.display()),
+                "put the HS256 secret in it",
+            ));
+        }
+        Some(v)
+    } else {
+        None
+    };
+    if let Some(secret) = secret {
+        if secret.len() < 32 {
+            warnings.push(format!(
+                "the HS256 secret is {} bytes; use at least 32 random bytes (e.g. `openssl rand -base64 48`)",
+                secret.len()
+            ));
+        }
+        env.insert("WSADM_JWT_SECRET".into(), secret);
+    }
+    if let Some(iss) = p.jwt_issuer.as_ref().filter(|s| !s.is_empty()) {
+        env.insert("WSADM_JWT_ISSUER".into(), iss.clone());
+    }
+    if let Some(aud) = p.jwt_audience.as_ref().filter(|s| !s.is_empty()) {
+        env.insert("WSADM_JWT_AUDIENCE".into(), aud.clone());
+    }
+    Ok(env)
+}
+
+pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<String>) -> Result<Desired, Error> {
+    validate_name(&p.name)?;
+    validate_stage(stage)?;
+    let auth = match p.authorizer {
+        AuthorizerKind::Jwt => Auth::Jwt,
+        AuthorizerKind::Iam => Auth::Iam,
+        AuthorizerKind::None => Auth::None,
+    };
+    if auth != Auth::Jwt
+        && (p.jwks_url.is_some()
+            || p.jwt_secret_env.is_some()
+            || p.jwt_secret_file.is_some()
+            || p.jwt_issuer.is_some()
+            || p.jwt_audience.is_some())
+    {
+        return Err(Error::invalid(
+            "the --jwt-*/--jwks-url options apply to --authorizer jwt only",
+            "drop them, or use --authorizer jwt",
+        ));
+    }
+    let auth_env = if auth == Auth::Jwt { Some(authorizer_env(p, warnings)?) } else { None };
+    if auth == Auth::None {
+        warnings.push(
+            "--authorizer none: anyone who knows the URL can connect and chat (connections get anonymous user ids); \
+             use --authorizer jwt or iam for anything but a demo"
+                .into(),
+        );
+    }
+    if !p.throttle_rate.is_finite() || p.throttle_rate < 0.0 || p.throttle_burst < 0 {
+        return Err(Error::invalid(
+            "--throttle-rate and --throttle-burst must be zero or more",
+            "e.g. --throttle-rate 500 --throttle-burst 1000",
+        ));
+    }
+    let mut route_throttle = BTreeMap::new();
+    for rt in &p.route_throttle {
+        if !ROUTES.iter().any(|(k, _, _)| *k == rt.route) {
+            let keys: Vec<&str> = ROUTES.iter().map(|(k, _, _)| *k).collect();
+            return Err(Error::invalid(
+                format!("--route-throttle: the stack has no route `{}`", rt.route),
+                format!("routes: {}", keys.join(", ")),
+            ));
+        }
+        if route_throttle.insert(rt.route.clone(), Throttle { rate: rt.rate, burst: rt.burst }).is_some() {
+            return Err(Error::invalid(format!("--route-throttle names `{}` twice", rt.route), "give each route once"));
+        }
+    }
+    let access_log_format = p.access_log_format.clone().unwrap_or_else(|| DEFAULT_ACCESS_LOG_FORMAT.to_string());
+    if !access_log_format.contains("$context.requestId") && !access_log_format.contains("$context.extendedRequestId") {
+        return Err(Error::invalid(
+            "--access-log-format must contain $context.requestId (API Gateway refuses formats without it)",
+            "e.g. --access-log-format '{\"requestId\":\"$context.requestId\",\"status\":\"$context.status\"}'",
+        ));
+    }
+    if !RETENTION_DAYS.contains(&p.log_retention_days) {
+        return Err(Error::invalid(
+            format!("--log-retention-days {} is not a value CloudWatch Logs accepts", p.log_retention_days),
+            format!("one of {}", RETENTION_DAYS.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")),
+        ));
+    }
+    let (arch, arch_name) = match p.architecture {
+        Architecture::X86_64 => (aws_sdk_lambda::types::Architecture::X8664, "x86_64"),
+        Architecture::Arm64 => (aws_sdk_lambda::types::Architecture::Arm64, "arm64"),
+    };
+    let zip_path =
+        p.handler_zip.clone().unwrap_or_else(|| PathBuf::from(format!("dist/wsadm-handler-{arch_name}.zip")));
+    let zip = read_zip(&zip_path)?;
+    let code_sha256 = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&zip));
+
+    let table = table_name(&p.name);
+    let mut functions = Vec::new();
+    let base = |role: FnRole, env: BTreeMap<String, String>, timeout: i32, what: &str| FnSpec {
+        role,
+        name: function_name(&p.name, role),
+        env,
+        timeout,
+        description: format!("wsadm stack {}: {what}", p.name),
+    };
+    let anonymous = if auth == Auth::Jwt { "false" } else { "true" };
+    functions.push(base(
+        FnRole::Connect,
+        BTreeMap::from([
+            ("WSADM_TABLE".to_string(), table.clone()),
+            ("WSADM_ALLOW_ANONYMOUS".to_string(), anonymous.to_string()),
+            ("WSADM_MAX_CONNECTIONS_PER_USER".to_string(), p.max_connections_per_user.to_string()),
+        ]),
+        10,
+        "$connect",
+    ));
+    functions.push(base(
+        FnRole::Disconnect,
+        BTreeMap::from([("WSADM_TABLE".to_string(), table.clone())]),
+        10,
+        "$disconnect",
+    ));
+    functions.push(base(
+        FnRole::Chat,
+        BTreeMap::from([("WSADM_TABLE".to_string(), table.clone())]),
+        INTEGRATION_TIMEOUT_MS / 1000,
+        "chat routes",
+    ));
+    if let Some(env) = auth_env {
+        functions.push(base(FnRole::Authorizer, env, 10, "$connect JWT authorizer"));
+    }
+    Ok(Desired {
+        stack: p.name.clone(),
+        stage: stage.to_string(),
+        role: role_name(&p.name),
+        table,
+        auth,
+        functions,
+        zip,
+        code_sha256,
+        architecture: arch,
+        throttle: Throttle { rate: p.throttle_rate, burst: p.throttle_burst },
+        route_throttle,
+        logging_level: match p.logging_level {
+            LoggingLevelArg::Off => LoggingLevel::Off,
+            LoggingLevelArg::Error => LoggingLevel::Error,
+            LoggingLevelArg::Info => LoggingLevel::Info,
+        },
+        detailed_metrics: p.detailed_metrics,
+        access_log_format,
+        retention_days: p.log_retention_days,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn default_access_log_is_json_with_the_request_id() {
+        let v: Value = serde_json::from_str(DEFAULT_ACCESS_LOG_FORMAT).unwrap();
+        for k in [
+            "requestId",
+            "connectionId",
+            "eventType",
+            "routeKey",
+            "status",
+            "integrationLatency",
+            "authorizerError",
+            "sourceIp",
+            "userAgent",
+        ] {
+            assert!(v.get(k).is_some(), "{k}");
+        }
+    }
+
+    #[test]
+    fn loopback_http_only() {
+        assert!(is_loopback_http("http://127.0.0.1:8080/jwks.json"));
+        assert!(is_loopback_http("http://localhost/jwks"));
+        assert!(!is_loopback_http("http://127.0.0.1.evil.com/jwks"));
+        assert!(!is_loopback_http("http://example.com"));
+    }
+}
