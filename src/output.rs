@@ -418,7 +418,8 @@ mod tests {
             empty: String::new(),
         }];
         // Piped with COLUMNS: wrapped, every character kept.
-        let p = Printer { format: OutputFormat::Table, color: false, err_color: false, width: Some(50), truncate: false };
+        let p =
+            Printer { format: OutputFormat::Table, color: false, err_color: false, width: Some(50), truncate: false };
         let s = p.render(&table);
         assert!(s.lines().all(|l| l.chars().count() <= 50), "{s}");
         assert_eq!(s.matches('x').count(), 200);

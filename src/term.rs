@@ -148,7 +148,8 @@ impl Progress {
     pub fn new() -> Self {
         let bar = indicatif::ProgressBar::with_draw_target(None, Self::target());
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
         Progress { bar }

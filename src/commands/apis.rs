@@ -412,9 +412,12 @@ impl Report for ApiDetail {
                 cell(st.default_route_settings.logging_level.as_deref()),
                 onoff(st.default_route_settings.data_trace_enabled),
                 onoff(st.default_route_settings.detailed_metrics_enabled),
-                cell(st.access_log.as_ref().and_then(|a| a.destination_arn.as_deref()).map(|arn| {
-                    wsadm_core::apigw::log_group_name(arn).unwrap_or(arn)
-                })),
+                cell(
+                    st.access_log
+                        .as_ref()
+                        .and_then(|a| a.destination_arn.as_deref())
+                        .map(|arn| wsadm_core::apigw::log_group_name(arn).unwrap_or(arn)),
+                ),
                 cell(st.deployment_id.as_deref()),
             ]);
             for (route, rs) in &st.route_settings {

@@ -41,6 +41,11 @@ pub struct Record {
     pub error_message: Option<String>,
     /// The message body, for data trace.
     pub body: Option<String>,
+    /// The Lambda request id of the route's integration, as API Gateway logs it.
+    pub integration_request_id: Option<String>,
+    /// How a connection closed (DISCONNECT only).
+    pub close_code: Option<u16>,
+    pub close_reason: Option<String>,
     /// Whether this counted as a client (4xx) or execution (5xx) error.
     pub client_error: bool,
     pub execution_error: bool,
@@ -413,36 +418,64 @@ fn batches(events: Vec<InputLogEvent>) -> Vec<Vec<InputLogEvent>> {
     out
 }
 
-/// Execution-log lines in API Gateway's style.
+/// Execution-log lines in API Gateway's own shapes (`wsadm logs` parses AWS's and these alike).
 fn execution_lines(r: &Record, info: bool, trace: bool) -> Vec<String> {
-    let id = &r.request_id;
+    let (id, api, cid) = (&r.request_id, &r.api_id, &r.connection_id);
+    let failed = r.client_error || r.execution_error || r.integration_error.is_some();
     let mut lines = Vec::new();
     if info {
-        lines.push(format!("({id}) Extended Request Id: {id}"));
-        lines.push(format!("({id}) {} route {} for connection {}", r.event_type, r.route_key, r.connection_id));
+        lines.push(format!("Extended Request Id: {id}"));
+        lines.push(format!("Starting execution for request: {id}"));
+        lines.push(format!("WebSocket Request Route: [{}]", r.route_key));
+        match r.event_type {
+            "CONNECT" => lines.push(format!(
+                "Client [UserAgent: {}, SourceIp: {}] is connecting to WebSocket API [{api}].",
+                r.user_agent.as_deref().unwrap_or("-"),
+                r.source_ip
+            )),
+            "MESSAGE" => {
+                lines.push(format!("WebSocket API [{api}] received message from client [Connection Id: {cid}]."))
+            }
+            _ => {}
+        }
         if let Some(s) = r.authorizer_status {
-            lines.push(format!("({id}) Authorizer result: {}", if s < 300 { "Allow" } else { "Unauthorized" }));
+            lines.push(format!("Authorizer result: {}", if s < 300 { "Allow" } else { "Deny" }));
         }
         if trace {
             if let Some(b) = &r.body {
-                lines.push(format!("({id}) Method request body before transformations: {b}"));
+                lines.push(format!("Method request body before transformations: {b}"));
             }
+        }
+        if let Some(l) = &r.integration_request_id {
+            lines.push(format!("AWS Integration Endpoint RequestId : {l}"));
         }
     }
     if let Some(e) = &r.authorizer_error {
-        lines.push(format!("({id}) Unauthorized request: {e}"));
+        lines.push(format!("Unauthorized request: {e}"));
     }
-    if let Some(e) = &r.integration_error {
-        lines.push(format!("({id}) Execution failed due to an internal error: {e}"));
-    } else if info {
-        if let (Some(s), Some(l)) = (r.integration_status, r.integration_latency_ms) {
-            lines.push(format!("({id}) Received response. Status: {s}, Integration latency: {l} ms"));
+    if let Some(e) = r.integration_error.as_ref().or(r.error_message.as_ref().filter(|_| failed)) {
+        lines.push(format!("Execution failed: {e}"));
+    }
+    if info || failed {
+        let integration = r.integration_status.map(|s| format!(" with integration response status code [{s}]"));
+        match r.event_type {
+            "CONNECT" if !failed => {
+                lines.push(format!("Client [Connection Id: {cid}] connected to API [{api}] successfully."))
+            }
+            "MESSAGE" => lines.push(format!(
+                "Message from client [Connection Id: {cid}] sent to API [{api}] with response status code [{}].",
+                r.status
+            )),
+            "DISCONNECT" => lines.push(format!(
+                "Client [Connection Id: {cid}] disconnected from API [{api}]{}. Close reason: [{}: {}]",
+                integration.unwrap_or_default(),
+                r.close_code.unwrap_or(1005),
+                r.close_reason.as_deref().unwrap_or("")
+            )),
+            _ => lines.push(format!("Method completed with status: {}", r.status)),
         }
     }
-    if r.client_error || r.execution_error || info {
-        lines.push(format!("({id}) Method completed with status: {}", r.status));
-    }
-    lines
+    lines.into_iter().map(|l| format!("({id}) {l}")).collect()
 }
 
 #[cfg(test)]
@@ -471,6 +504,66 @@ mod tests {
         assert_eq!(v["authError"], "-");
         assert_eq!(v["x"], "-.");
         assert_eq!(render("$context.stage $context.apiId", &r), "prod abc");
+    }
+
+    #[test]
+    fn execution_lines_take_api_gateways_shapes() {
+        let base = Record {
+            api_id: "abc123".into(),
+            connection_id: "XfGLwFTktjMFsLg=".into(),
+            request_id: "Rq1=".into(),
+            source_ip: "10.1.2.3".into(),
+            user_agent: Some("ua/1".into()),
+            status: 200,
+            ..Default::default()
+        };
+        let connect = Record {
+            event_type: "CONNECT",
+            route_key: "$connect".into(),
+            integration_status: Some(200),
+            integration_request_id: Some("lambda-1".into()),
+            ..base.clone()
+        };
+        assert_eq!(
+            execution_lines(&connect, true, false),
+            [
+                "(Rq1=) Extended Request Id: Rq1=",
+                "(Rq1=) Starting execution for request: Rq1=",
+                "(Rq1=) WebSocket Request Route: [$connect]",
+                "(Rq1=) Client [UserAgent: ua/1, SourceIp: 10.1.2.3] is connecting to WebSocket API [abc123].",
+                "(Rq1=) AWS Integration Endpoint RequestId : lambda-1",
+                "(Rq1=) Client [Connection Id: XfGLwFTktjMFsLg=] connected to API [abc123] successfully.",
+            ]
+        );
+        let send = Record {
+            event_type: "MESSAGE",
+            route_key: "send".into(),
+            status: 500,
+            execution_error: true,
+            integration_error: Some("boom".into()),
+            ..base.clone()
+        };
+        // ERROR level: only the failure, still with the connection and status.
+        assert_eq!(
+            execution_lines(&send, false, false),
+            [
+                "(Rq1=) Execution failed: boom",
+                "(Rq1=) Message from client [Connection Id: XfGLwFTktjMFsLg=] sent to API [abc123] with response status code [500].",
+            ]
+        );
+        let bye = Record {
+            event_type: "DISCONNECT",
+            route_key: "$disconnect".into(),
+            close_code: Some(1001),
+            close_reason: Some("Going away".into()),
+            ..base.clone()
+        };
+        assert_eq!(
+            execution_lines(&bye, true, false).last().unwrap(),
+            "(Rq1=) Client [Connection Id: XfGLwFTktjMFsLg=] disconnected from API [abc123]. Close reason: [1001: Going away]"
+        );
+        // A successful request at ERROR level writes nothing.
+        assert!(execution_lines(&connect, false, false).is_empty());
     }
 
     #[test]
