@@ -81,7 +81,12 @@ async fn logs_and_metrics_as_aws_writes_them() {
     eventually("execution logs", || async { events(&logs, &exec).await.iter().any(|l| l.contains("trace-me")) }).await;
     let lines = events(&logs, &exec).await;
     assert!(lines.iter().any(|l| l.contains("Authorizer result: Allow")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains("Received response. Status: 200")), "{lines:?}");
+    // API Gateway's own line shapes, which `wsadm logs` parses.
+    assert!(lines.iter().any(|l| l.contains("] with response status code [200].")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("is connecting to WebSocket API [".to_string() + &s.api_id + "].")),
+        "{lines:?}"
+    );
 
     // The handler's invocations, as Lambda logs them.
     let lambda = events(&logs, "/aws/lambda/chat-handler").await;
