@@ -83,10 +83,7 @@ async fn logs_and_metrics_as_aws_writes_them() {
     assert!(lines.iter().any(|l| l.contains("Authorizer result: Allow")), "{lines:?}");
     // API Gateway's own line shapes, which `wsadm logs` parses.
     assert!(lines.iter().any(|l| l.contains("] with response status code [200].")), "{lines:?}");
-    assert!(
-        lines.iter().any(|l| l.ends_with("is connecting to WebSocket API [".to_string() + &s.api_id + "].")),
-        "{lines:?}"
-    );
+    assert!(lines.iter().any(|l| l.ends_with(&format!("is connecting to WebSocket API [{}].", s.api_id))), "{lines:?}");
 
     // The handler's invocations, as Lambda logs them.
     let lambda = events(&logs, "/aws/lambda/chat-handler").await;
