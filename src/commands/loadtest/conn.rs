@@ -3,7 +3,8 @@
 
 use super::frames::{classify, counts, Frame};
 use super::stats::{lock, Stats, DONE};
-use super::{deadline, JoinVia, Plan};
+use super::{deadline, Plan};
+use crate::args::loadtest::JoinVia;
 use crate::ws::{self, Backoff, BackoffPolicy, Ws};
 use futures::{SinkExt, StreamExt};
 use std::collections::VecDeque;

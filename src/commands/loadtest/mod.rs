@@ -14,6 +14,7 @@ mod stats;
 pub use report::{LoadtestReport, Ready};
 
 use super::Ctx;
+use crate::args::loadtest::{JoinVia, LoadtestCommand};
 use crate::term::{self, Stop};
 use crate::ws::{self, TokenIn, TokenSource};
 use conn::connection;
@@ -29,15 +30,6 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 use url::Url;
 use wsadm_core::Error;
-
-/// How connections join their room.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum JoinVia {
-    /// The `join` action after connecting (waits for `joined`)
-    Action,
-    /// `?room=` on the upgrade request (the chat handler joins on $connect: one write fewer)
-    Query,
-}
 
 /// The command line's options, as the run uses them.
 pub struct LoadtestArgs {
@@ -140,7 +132,7 @@ fn validate(a: &LoadtestArgs, rooms: &[String]) -> Result<(), Error> {
 }
 
 impl LoadtestArgs {
-    pub fn from_cli(l: crate::cli::LoadtestCommand) -> Self {
+    pub fn from_cli(l: LoadtestCommand) -> Self {
         LoadtestArgs {
             url: l.url,
             token: l.auth.token,
@@ -170,11 +162,7 @@ impl LoadtestArgs {
     }
 }
 
-pub async fn run(
-    ctx: &Ctx,
-    cmd: crate::cli::LoadtestCommand,
-    on_ready: impl FnOnce(&Ready),
-) -> Result<LoadtestReport, Error> {
+pub async fn run(ctx: &Ctx, cmd: LoadtestCommand, on_ready: impl FnOnce(&Ready)) -> Result<LoadtestReport, Error> {
     let args = LoadtestArgs::from_cli(cmd);
     let rooms = room_names(args.rooms, &args.room_names);
     validate(&args, &rooms)?;

@@ -1,7 +1,7 @@
 //! `sessions kick`: close connections with DeleteConnection, then remove their records.
 
 use super::{resolve, table_error, validate_user, Gateway, CHECK_CONCURRENCY};
-use crate::cli::SessionsKickArgs;
+use crate::args::sessions::SessionsKickArgs;
 use crate::commands::Ctx;
 use crate::output::{cell, Block, Printer, Report};
 use futures::stream::{self, StreamExt, TryStreamExt};

@@ -5,7 +5,7 @@ use super::{
     get_connection, human, is_stale, now_ms, parse_duration, resolve, rfc3339, rooms_cell, table_error, table_only,
     validate_user, Gateway, LiveStatus, SessionRow, CHECK_CONCURRENCY, SCAN, STALE_IDLE_SECS,
 };
-use crate::cli::{SessionSort, SessionsLsArgs};
+use crate::args::sessions::{SessionSort, SessionsLsArgs};
 use crate::commands::Ctx;
 use crate::output::{cell, Block, ListReport, Report};
 use aws_sdk_apigatewayv2::primitives::{DateTime, DateTimeFormat};

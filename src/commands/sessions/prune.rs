@@ -1,7 +1,7 @@
 //! `sessions prune`: remove the records of connections API Gateway no longer knows (410).
 
 use super::{now_ms, parse_duration, resolve, rfc3339, table_error, Gateway, SCAN};
-use crate::cli::SessionsPruneArgs;
+use crate::args::sessions::SessionsPruneArgs;
 use crate::commands::Ctx;
 use crate::output::{cell, Block, Report};
 use futures::stream::{StreamExt, TryStreamExt};
