@@ -1,6 +1,7 @@
 //! The options of `wsadm loadtest`.
 
 use super::auth::WsAuthArgs;
+use super::duration;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -17,7 +18,7 @@ pub struct LoadtestCommand {
     #[arg(long, value_name = "R", default_value_t = 500.0)]
     pub connect_rate: f64,
     /// How long to hold the connections once they are all open
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::ws::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration::parse)]
     pub duration: std::time::Duration,
     /// Hold until Ctrl-C or SIGTERM instead of --duration
     #[arg(long)]
@@ -47,7 +48,7 @@ pub struct LoadtestCommand {
     #[arg(long, help_heading = "Counting")]
     pub until_expected: bool,
     /// With --until-expected: how long to keep counting after that, to catch duplicates
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = crate::ws::parse_duration, help_heading = "Counting")]
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration::parse, help_heading = "Counting")]
     pub settle: std::time::Duration,
     /// Retries of a connect refused with 429 or 5xx or timed out (jittered backoff)
     #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Connection")]
@@ -56,13 +57,13 @@ pub struct LoadtestCommand {
     #[arg(long, value_name = "K", default_value_t = 8, help_heading = "Connection")]
     pub source_addrs: u8,
     /// Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::ws::parse_duration, help_heading = "Connection")]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration::parse, help_heading = "Connection")]
     pub handshake_timeout: std::time::Duration,
     /// Each connection sends the ping action this often (0 = never)
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::ws::parse_duration, help_heading = "Connection")]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration::parse, help_heading = "Connection")]
     pub heartbeat: std::time::Duration,
     /// At the end, wait up to this long for replies and deliveries in flight
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = crate::ws::parse_duration, help_heading = "Messages")]
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = duration::parse, help_heading = "Messages")]
     pub drain: std::time::Duration,
 }
 

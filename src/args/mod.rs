@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod client;
+pub mod duration;
 pub mod loadtest;
 pub mod sessions;

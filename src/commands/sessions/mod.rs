@@ -47,7 +47,7 @@ fn validate_user(user: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// `90s`, `10m`, `2h`, `1d`, `1h30m`, or a plain number of seconds.
+/// `90s`, `10m`, `2h`, `1d`, `1h30m` (any of humantime's forms), or a plain number of seconds.
 pub fn parse_duration(text: &str) -> Result<i64, Error> {
     let bad = || {
         Error::invalid(
@@ -56,33 +56,16 @@ pub fn parse_duration(text: &str) -> Result<i64, Error> {
         )
     };
     let t = text.trim();
-    if t.is_empty() {
-        return Err(bad());
-    }
     if let Ok(secs) = t.parse::<i64>() {
         return if secs >= 0 { Ok(secs) } else { Err(bad()) };
     }
-    let (mut total, mut num) = (0i64, String::new());
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            _ => return Err(bad()),
-        };
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
-        num.clear();
+    // Whole seconds, as the filters compare them: no `1.5h`, no `500ms` (humantime takes both).
+    if t.contains('.') {
+        return Err(bad());
     }
-    if num.is_empty() {
-        Ok(total)
-    } else {
-        Err(bad())
+    match humantime::parse_duration(t) {
+        Ok(d) if d.subsec_nanos() == 0 => i64::try_from(d.as_secs()).map_err(|_| bad()),
+        _ => Err(bad()),
     }
 }
 
@@ -310,6 +293,18 @@ mod tests {
         assert_eq!(human(725), "12m05s");
         assert_eq!(human(3 * 3600 + 7 * 60), "3h07m");
         assert_eq!(human(2 * 86_400 + 4 * 3600), "2d04h");
+    }
+
+    #[test]
+    fn durations_take_humantime_forms_in_whole_seconds() {
+        for (text, secs) in [("1h 30m", 5400), ("2days", 172_800), ("1w", 604_800), ("90 s", 90)] {
+            assert_eq!(parse_duration(text).unwrap(), secs, "{text}");
+        }
+        for bad in ["500ms", "1m500ms", "1.5"] {
+            let e = parse_duration(bad).unwrap_err();
+            assert_eq!(e.kind(), wsadm_core::ErrorKind::Usage, "{bad}");
+            assert_eq!(e.hint().as_deref(), Some("write durations like 90s, 10m, 2h, 1d or 1h30m (s, m, h, d)"));
+        }
     }
 
     #[test]
