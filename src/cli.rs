@@ -1,5 +1,8 @@
 //! The command line: global options (AWS, target, output) and the subcommands.
 
+use crate::args::client::ClientCommand;
+use crate::args::loadtest::LoadtestCommand;
+use crate::args::sessions::{SessionsKickArgs, SessionsLsArgs, SessionsPruneArgs};
 use crate::output::OutputFormat;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
@@ -320,77 +323,6 @@ pub enum SessionsCommand {
     Prune(SessionsPruneArgs),
 }
 
-/// The order of `sessions ls`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SessionSort {
-    /// Connection id
-    Id,
-    /// User, then connection id
-    User,
-    /// Longest connected first
-    Connected,
-    /// Longest idle first
-    Idle,
-}
-
-#[derive(Debug, Args)]
-pub struct SessionsLsArgs {
-    /// Only this user's connections (a Query on the by-user index)
-    #[arg(long, value_name = "USER")]
-    pub user: Option<String>,
-    /// Only connections in this room (a Query on the by-room index)
-    #[arg(long, value_name = "ROOM")]
-    pub room: Option<String>,
-    /// Only connections opened within DURATION (10m) or since a time (2026-01-31T12:00:00Z)
-    #[arg(long, value_name = "DURATION|TIME")]
-    pub since: Option<String>,
-    /// Only connections idle for longer than DURATION (90s, 10m, 2h)
-    #[arg(long, value_name = "DURATION")]
-    pub idle_over: Option<String>,
-    /// Only stale records: connected over 2 h ago or idle over 11 min (impossible on AWS)
-    #[arg(long)]
-    pub stale: bool,
-    /// At most N sessions (stops reading the table early unless --sort is given)
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    /// Order the list (without it, JSON streams rows in the order the session table returns them)
-    #[arg(long, value_enum, value_name = "KEY")]
-    pub sort: Option<SessionSort>,
-    /// Print only the number of matching sessions
-    #[arg(long, conflicts_with_all = ["live", "sort", "limit"])]
-    pub count: bool,
-    /// Check every listed connection with GetConnection and mark the ones that are gone
-    #[arg(long)]
-    pub live: bool,
-}
-
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("who").required(true).args(["ids", "user", "room"])))]
-pub struct SessionsKickArgs {
-    /// Connection ids
-    #[arg(value_name = "CONNECTION_ID")]
-    pub ids: Vec<String>,
-    /// Every connection of this user
-    #[arg(long, value_name = "USER")]
-    pub user: Option<String>,
-    /// Every connection in this room
-    #[arg(long, value_name = "ROOM")]
-    pub room: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct SessionsPruneArgs {
-    /// Report what would be removed, remove nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// GetConnection calls in flight at once (1-256)
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
-    /// Leave records younger than this alone (their connection may still be in $connect)
-    #[arg(long, value_name = "DURATION", default_value = "30s")]
-    pub min_age: String,
-}
-
 const PROVISION_HELP: &str = "\
 Converges the stack NAME to what the options say: creates what is missing, updates only what
 differs, and leaves the rest alone. Resources are found by name and the tag wsadm:stack=NAME;
@@ -576,31 +508,6 @@ pub struct DestroyCommand {
     pub dry_run: bool,
 }
 
-fn duration(s: &str) -> Result<std::time::Duration, String> {
-    crate::ws::parse_duration(s)
-}
-
-/// The token and headers of the WebSocket upgrade (client and loadtest).
-#[derive(Debug, Clone, Args)]
-pub struct WsAuthArgs {
-    /// The token (visible in the process list: prefer --token-env or --token-file)
-    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["token_env", "token_file"], help_heading = "Authentication")]
-    pub token: Option<String>,
-    /// Read the token from this environment variable
-    #[arg(long, value_name = "VAR", conflicts_with = "token_file", help_heading = "Authentication")]
-    pub token_env: Option<String>,
-    /// Read the token from this file: client, its first line (read again on every reconnect);
-    /// loadtest, one token per line, used round-robin
-    #[arg(long, value_name = "FILE", help_heading = "Authentication")]
-    pub token_file: Option<PathBuf>,
-    /// Where the token goes: ?token= (what browsers can do) or Authorization: Bearer
-    #[arg(long, value_enum, default_value_t = crate::ws::TokenIn::Query, help_heading = "Authentication")]
-    pub token_in: crate::ws::TokenIn,
-    /// An extra header on the upgrade request (repeatable)
-    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = crate::ws::parse_header, help_heading = "Authentication")]
-    pub headers: Vec<(String, String)>,
-}
-
 const CLIENT_HELP: &str = "\
 Without URL it connects to the --api/--stage target (the API endpoint + / + stage, or --domain).
 
@@ -633,49 +540,6 @@ Examples:
   echo '{\"action\":\"whoami\"}' | wsadm client ws://127.0.0.1:4510/apis/abc123/prod --token \"$T\"
   tail -f alerts.log | wsadm client \"$URL\" --token-env T --room ops --stay";
 
-#[derive(Debug, Args)]
-pub struct ClientCommand {
-    /// ws:// or wss:// URL of the stage (default: the --api/--stage target)
-    #[arg(value_name = "URL")]
-    pub url: Option<String>,
-    #[command(flatten)]
-    pub auth: WsAuthArgs,
-    /// Join this room after connecting and after every reconnect (repeatable); scripted
-    /// text lines are sent to the first
-    #[arg(long = "room", value_name = "ROOM")]
-    pub rooms: Vec<String>,
-    /// Send the ping action this often (0 = never); API Gateway closes idle connections after 10m
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration, help_heading = "Connection")]
-    pub heartbeat: std::time::Duration,
-    /// The connection is dead when a heartbeat gets no pong within this long
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration, help_heading = "Connection")]
-    pub pong_timeout: std::time::Duration,
-    /// Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration, help_heading = "Connection")]
-    pub handshake_timeout: std::time::Duration,
-    /// Upper bound of the first reconnect delay (it doubles each attempt)
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = duration, help_heading = "Reconnect")]
-    pub backoff_base: std::time::Duration,
-    /// Largest reconnect delay
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration, help_heading = "Reconnect")]
-    pub backoff_cap: std::time::Duration,
-    /// Consecutive failed reconnects before giving up (0 = never give up)
-    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Reconnect")]
-    pub max_attempts: u32,
-    /// A connection up this long resets the attempt count
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration, help_heading = "Reconnect")]
-    pub stable_after: std::time::Duration,
-    /// Never reconnect: exit when the connection ends
-    #[arg(long, help_heading = "Reconnect")]
-    pub no_reconnect: bool,
-    /// Scripted: after stdin ends, wait this long for the replies to what was sent
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = duration)]
-    pub linger: std::time::Duration,
-    /// Scripted: after stdin ends, stay connected (and reconnect) until Ctrl-C or SIGTERM
-    #[arg(long)]
-    pub stay: bool,
-}
-
 const LOADTEST_HELP: &str = "\
 Opens --connections at --connect-rate (AWS allows 500 new connections/s per account and
 region), retrying 429/5xx/timeouts --connect-retries times; connection i joins room i % K
@@ -707,69 +571,6 @@ Examples:
       --rooms 100 --message-rate 200 -o json
   wsadm loadtest ws://127.0.0.1:4510/apis/abc123/prod --token \"$T\" -n 10000 \\
       --room lobby --join-via query --hold --expect 1 -o jsonl";
-
-#[derive(Debug, Args)]
-pub struct LoadtestCommand {
-    /// ws:// or wss:// URL of the stage (default: the --api/--stage target)
-    #[arg(value_name = "URL")]
-    pub url: Option<String>,
-    #[command(flatten)]
-    pub auth: WsAuthArgs,
-    /// Connections to open
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
-    pub connections: usize,
-    /// New connections per second
-    #[arg(long, value_name = "R", default_value_t = 500.0)]
-    pub connect_rate: f64,
-    /// How long to hold the connections once they are all open
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
-    pub duration: std::time::Duration,
-    /// Hold until Ctrl-C or SIGTERM instead of --duration
-    #[arg(long)]
-    pub hold: bool,
-    /// Messages per second across all connections (0 = none)
-    #[arg(long, value_name = "M", default_value_t = 0.0, help_heading = "Messages")]
-    pub message_rate: f64,
-    /// Text size of each message
-    #[arg(long, value_name = "BYTES", default_value_t = 64, help_heading = "Messages")]
-    pub payload_bytes: usize,
-    /// Spread the connections over K rooms named loadtest-0 … loadtest-(K-1)
-    #[arg(long, value_name = "K", help_heading = "Messages")]
-    pub rooms: Option<usize>,
-    /// Rooms by name instead (repeatable)
-    #[arg(long = "room", value_name = "NAME", conflicts_with = "rooms", help_heading = "Messages")]
-    pub room_names: Vec<String>,
-    /// How connections join: the join action, or ?room= on the upgrade (the chat handler joins on $connect)
-    #[arg(long, value_enum, default_value_t = crate::commands::loadtest::JoinVia::Action, help_heading = "Messages")]
-    pub join_via: crate::commands::loadtest::JoinVia,
-    /// Counting mode: every connection should receive exactly N frames
-    #[arg(long, value_name = "N", help_heading = "Counting")]
-    pub expect: Option<u64>,
-    /// Count only frames whose JSON "type" is TYPE
-    #[arg(long, value_name = "TYPE", help_heading = "Counting")]
-    pub count_type: Option<String>,
-    /// Finish once every connection has received its --expect count (then wait --settle)
-    #[arg(long, help_heading = "Counting")]
-    pub until_expected: bool,
-    /// With --until-expected: how long to keep counting after that, to catch duplicates
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration, help_heading = "Counting")]
-    pub settle: std::time::Duration,
-    /// Retries of a connect refused with 429 or 5xx or timed out (jittered backoff)
-    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Connection")]
-    pub connect_retries: u32,
-    /// On loopback, spread connections over this many source addresses (127.0.0.1 …)
-    #[arg(long, value_name = "K", default_value_t = 8, help_heading = "Connection")]
-    pub source_addrs: u8,
-    /// Give up a connection attempt (TCP, TLS, upgrade with the authorizer) after this long
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration, help_heading = "Connection")]
-    pub handshake_timeout: std::time::Duration,
-    /// Each connection sends the ping action this often (0 = never)
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration, help_heading = "Connection")]
-    pub heartbeat: std::time::Duration,
-    /// At the end, wait up to this long for replies and deliveries in flight
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = duration, help_heading = "Messages")]
-    pub drain: std::time::Duration,
-}
 
 const BROADCAST_HELP: &str = "\
 Targets come from the session table (--all, --room, --user: index queries and a parallel

@@ -1,5 +1,6 @@
 //! wsadm: argv -> command -> report -> printer; errors mapped to the documented exit codes.
 
+mod args;
 mod cli;
 mod commands;
 mod output;

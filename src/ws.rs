@@ -1,7 +1,7 @@
 //! WebSocket plumbing shared by `wsadm client` and `wsadm loadtest`: the upgrade request (token
 //! in the query string or a header, extra headers), connecting from a chosen local address,
-//! what close codes and refused upgrades mean, reconnect backoff with full jitter, durations.
-//! Everything here but [`connect`] is pure and unit-tested.
+//! what close codes and refused upgrades mean, reconnect backoff with full jitter, and durations
+//! for people. Everything here but [`connect`] is pure and unit-tested.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -383,44 +383,6 @@ impl Backoff {
     }
 }
 
-/// A duration: `500ms`, `30s`, `5m`, `2h`, `1h30m`, `1.5s`, or a plain number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    if let Ok(secs) = s.parse::<f64>() {
-        return secs_to_duration(secs).ok_or_else(|| format!("`{s}` is not a valid duration"));
-    }
-    let bad = || format!("`{s}` is not a duration (e.g. 500ms, 30s, 5m, 1h30m)");
-    let mut total = 0.0f64;
-    let mut rest = s;
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    while !rest.is_empty() {
-        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
-        if n_end == 0 {
-            return Err(bad());
-        }
-        let n: f64 = rest[..n_end].parse().map_err(|_| bad())?;
-        rest = &rest[n_end..];
-        let u_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let unit = match &rest[..u_end] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            "d" => 86400.0,
-            _ => return Err(bad()),
-        };
-        total += n * unit;
-        rest = &rest[u_end..];
-    }
-    secs_to_duration(total).ok_or_else(bad)
-}
-
-fn secs_to_duration(secs: f64) -> Option<Duration> {
-    (0.0..1e9).contains(&secs).then(|| Duration::from_secs_f64(secs))
-}
-
 /// `1.2s`, `350ms`, `2m05s`: a duration for people.
 pub fn human_duration(d: Duration) -> String {
     let ms = d.as_millis();
@@ -650,17 +612,7 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
-        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
-        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
-        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
-        for bad in ["", "s", "5x", "-1", "1..2s", "m5"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
+    fn human_durations() {
         assert_eq!(human_duration(Duration::from_millis(350)), "350ms");
         assert_eq!(human_duration(Duration::from_millis(1250)), "1.2s");
         assert_eq!(human_duration(Duration::from_secs(125)), "2m05s");

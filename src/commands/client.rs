@@ -9,6 +9,7 @@
 //! The terminal itself is [`crate::term`]; everything here decides what to send and show.
 
 use super::Ctx;
+use crate::args::client::ClientCommand;
 use crate::output::{Block, Report};
 use crate::term::{self, Console, Input, Stop};
 use crate::ws::{self, Backoff, BackoffPolicy, ConnectError, TokenIn, TokenSource, Ws};
@@ -532,7 +533,7 @@ pub async fn client_url(ctx: &Ctx, url: Option<&str>) -> Result<Url, Error> {
 }
 
 impl ClientArgs {
-    pub fn from_cli(c: crate::cli::ClientCommand, json_status: bool) -> Result<Self, Error> {
+    pub fn from_cli(c: ClientCommand, json_status: bool) -> Result<Self, Error> {
         if c.backoff_base.is_zero() || c.backoff_cap < c.backoff_base {
             return Err(Error::invalid(
                 "--backoff-base must be positive and at most --backoff-cap",
@@ -571,7 +572,7 @@ impl ClientArgs {
     }
 }
 
-pub async fn run(ctx: &Ctx, cmd: crate::cli::ClientCommand) -> Result<ClientReport, Error> {
+pub async fn run(ctx: &Ctx, cmd: ClientCommand) -> Result<ClientReport, Error> {
     let json_status = ctx.global.output != crate::output::OutputFormat::Table;
     let args = ClientArgs::from_cli(cmd, json_status)?;
     let url = client_url(ctx, args.url.as_deref()).await?;

@@ -1,0 +1,8 @@
+//! Argument types shared by the command line (`cli.rs`) and the commands that take them: both
+//! import these, never each other.
+
+pub mod auth;
+pub mod client;
+pub mod duration;
+pub mod loadtest;
+pub mod sessions;
