@@ -3,13 +3,17 @@
 use super::errors::{bad, Result};
 use super::ids::{new_id, now_iso8601, API_ID_LEN};
 use super::paging::{page, Page};
+use super::store::ControlPlane;
 use super::tags::validate_tags;
 use super::wire::{json, no_content, parse_body, required, Query, Reply};
-use super::{ControlPlane, HTTP, WEBSOCKET};
 use crate::model::{Api, ApiState};
 use hyper::StatusCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+// An API's two protocol types; many rules differ between them.
+pub(super) const WEBSOCKET: &str = "WEBSOCKET";
+pub(super) const HTTP: &str = "HTTP";
 
 const HTTP_ROUTE_SELECTION_EXPRESSION: &str = "${request.method} ${request.path}";
 const DEFAULT_API_KEY_SELECTION_EXPRESSION: &str = "$request.header.x-api-key";

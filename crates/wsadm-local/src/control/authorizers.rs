@@ -1,10 +1,11 @@
 //! Authorizers: create, update and delete (reads are generic), and their types and identity sources.
 
 use super::apis::validate_name;
+use super::apis::WEBSOCKET;
 use super::errors::{authorizer_not_found, bad, conflict, Result};
 use super::ids::{new_id, CHILD_ID_LEN};
+use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, required, Reply};
-use super::{ControlPlane, WEBSOCKET};
 use crate::model::Authorizer;
 use hyper::StatusCode;
 use serde::Deserialize;

@@ -2,8 +2,8 @@
 
 use super::errors::{bad, deployment_not_found, stage_not_found, Result};
 use super::ids::{new_id, now_iso8601, CHILD_ID_LEN};
+use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, Reply};
-use super::ControlPlane;
 use crate::model::Deployment;
 use hyper::StatusCode;
 use serde::Deserialize;

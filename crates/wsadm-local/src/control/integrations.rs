@@ -1,9 +1,10 @@
 //! Integrations: create, update and delete (reads are generic), and their types and timeouts.
 
+use super::apis::WEBSOCKET;
 use super::errors::{bad, conflict, integration_not_found, Result};
 use super::ids::{new_id, CHILD_ID_LEN};
+use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, required, Reply};
-use super::{ControlPlane, WEBSOCKET};
 use crate::model::Integration;
 use hyper::StatusCode;
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 //! SDKs, boto3 and the AWS CLI work against it unchanged. HTTP APIs are stored too, with
 //! lighter validation: only WebSocket APIs are served by the data plane.
 //!
-//! This module holds the store and the request router; each resource kind has its own file.
+//! This module is the request router; the store and each resource kind have their own file.
 
 mod apis;
 mod authorizers;
@@ -15,58 +15,19 @@ mod paging;
 mod route_responses;
 mod routes;
 mod stages;
+mod store;
 mod tags;
 mod wire;
 
-use crate::model::ApiState;
+pub use store::ControlPlane;
+
 use bytes::Bytes;
-use errors::{not_found, ApiError, Result};
+use errors::{not_found, Result};
 use http_body_util::Full;
-use hyper::{Method, Response, StatusCode};
-use paging::{page, Page};
-use serde::Serialize;
-use std::collections::BTreeMap;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use wire::{decode_segment, json, respond, Query, Reply};
-
-// The two protocol types; many rules differ between them.
-const WEBSOCKET: &str = "WEBSOCKET";
-const HTTP: &str = "HTTP";
-
-/// The in-memory API Gateway v2 control plane.
-pub struct ControlPlane {
-    apis: RwLock<BTreeMap<String, ApiState>>,
-    endpoint_host: String,
-    region: String,
-    account_id: String,
-}
+use hyper::{Method, Response};
+use wire::{decode_segment, respond, Query, Reply};
 
 impl ControlPlane {
-    /// `endpoint_host` like "127.0.0.1:4510": a created API's apiEndpoint is `ws://{endpoint_host}/apis/{apiId}`,
-    /// so clients connect to apiEndpoint + "/" + stage and the management endpoint is
-    /// http://{endpoint_host}/apis/{apiId}/{stage}.
-    pub fn new(endpoint_host: &str, region: &str, account_id: &str) -> Self {
-        ControlPlane {
-            apis: RwLock::new(BTreeMap::new()),
-            endpoint_host: endpoint_host.to_string(),
-            region: region.to_string(),
-            account_id: account_id.to_string(),
-        }
-    }
-
-    pub fn region(&self) -> &str {
-        &self.region
-    }
-
-    pub fn account_id(&self) -> &str {
-        &self.account_id
-    }
-
-    /// Read access for the data plane (no clone).
-    pub fn with_api<R>(&self, api_id: &str, f: impl FnOnce(&ApiState) -> R) -> Option<R> {
-        self.read().get(api_id).map(f)
-    }
-
     /// Handles one control-plane request (path starts with /v2/). Query string without '?'.
     pub fn handle(&self, method: &Method, path: &str, query: Option<&str>, body: &[u8]) -> Response<Full<Bytes>> {
         let result = self.dispatch(method, path, query.unwrap_or(""), body);
@@ -81,16 +42,6 @@ impl ControlPlane {
                 respond(e.status(), body, Some(e.error_type()))
             }
         }
-    }
-
-    // A panic elsewhere must not take the whole emulator down with a poisoned lock; the maps
-    // are only mutated after validation, so the data is still consistent.
-    fn read(&self) -> RwLockReadGuard<'_, BTreeMap<String, ApiState>> {
-        self.apis.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, ApiState>> {
-        self.apis.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn dispatch(&self, method: &Method, path: &str, query: &str, body: &[u8]) -> Result<Reply> {
@@ -156,36 +107,6 @@ impl ControlPlane {
 
             _ => Err(unknown()),
         }
-    }
-
-    fn api_not_found(&self, api_id: &str) -> ApiError {
-        not_found(format!("Invalid API identifier specified {}:{api_id}", self.account_id))
-    }
-
-    // Reads and lists are the same for every child kind.
-    fn get_child<T: Serialize>(
-        &self,
-        api_id: &str,
-        id: &str,
-        kind: &str,
-        pick: impl FnOnce(&ApiState) -> &BTreeMap<String, T>,
-    ) -> Result<Reply> {
-        let apis = self.read();
-        let state = apis.get(api_id).ok_or_else(|| self.api_not_found(api_id))?;
-        let item = pick(state).get(id).ok_or_else(|| not_found(format!("Invalid {kind} identifier specified {id}")))?;
-        Ok(json(StatusCode::OK, item))
-    }
-
-    fn list_children<T: Serialize>(
-        &self,
-        api_id: &str,
-        q: &Query,
-        pick: impl FnOnce(&ApiState) -> &BTreeMap<String, T>,
-    ) -> Result<Reply> {
-        let apis = self.read();
-        let state = apis.get(api_id).ok_or_else(|| self.api_not_found(api_id))?;
-        let (items, next_token) = page(pick(state), q)?;
-        Ok(json(StatusCode::OK, &Page { items, next_token }))
     }
 }
 

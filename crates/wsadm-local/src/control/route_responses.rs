@@ -1,10 +1,11 @@
 //! Route responses (two-way routes): they live under their route; only `$default` is supported.
 
+use super::apis::WEBSOCKET;
 use super::errors::{bad, conflict, route_not_found, route_response_not_found, Result};
 use super::ids::{new_id, CHILD_ID_LEN};
 use super::paging::{page, Page};
+use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, required, Query, Reply};
-use super::{ControlPlane, WEBSOCKET};
 use crate::model::RouteResponse;
 use hyper::StatusCode;
 use serde::Deserialize;

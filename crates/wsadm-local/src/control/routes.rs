@@ -1,10 +1,11 @@
 //! Routes: create, update and delete (reads are generic), route keys, authorization and targets.
 
+use super::apis::WEBSOCKET;
 use super::errors::{bad, conflict, route_not_found, Result};
 use super::ids::{new_id, CHILD_ID_LEN};
 use super::route_responses::validate_route_response_selection_expression;
+use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, required, Reply};
-use super::{ControlPlane, WEBSOCKET};
 use crate::model::{ApiState, Route};
 use hyper::StatusCode;
 use serde::Deserialize;
@@ -176,8 +177,8 @@ fn check_route(state: &ApiState, route: &Route) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::control::apis::HTTP;
     use crate::control::errors::is_bad;
-    use crate::control::HTTP;
 
     #[test]
     fn websocket_route_keys() {

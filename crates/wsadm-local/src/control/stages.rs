@@ -1,11 +1,12 @@
 //! Stages: create, update and delete (reads are generic), route settings, access logs and
 //! stage variables.
 
+use super::apis::{HTTP, WEBSOCKET};
 use super::errors::{bad, conflict, not_found, stage_not_found, Result};
 use super::ids::now_iso8601;
+use super::store::ControlPlane;
 use super::tags::validate_tags;
 use super::wire::{json, no_content, parse_body, required, Reply};
-use super::{ControlPlane, HTTP, WEBSOCKET};
 use crate::model::{AccessLogSettings, ApiState, RouteSettings, Stage};
 use hyper::StatusCode;
 use serde::Deserialize;

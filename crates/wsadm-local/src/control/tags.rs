@@ -1,8 +1,8 @@
 //! Tags on APIs and stages, addressed by ARN (`/v2/tags/{arn}`).
 
 use super::errors::{bad, resource_not_found, Result};
+use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, required, Query, Reply};
-use super::ControlPlane;
 use crate::model::ApiState;
 use hyper::StatusCode;
 use serde::{Deserialize, Serialize};
