@@ -3,7 +3,9 @@
 //! Lambda-style invocation lines in `/aws/lambda/{function}`, and AWS/ApiGateway metrics.
 //! Log events are batched and flushed within 2 seconds; metrics every `metrics_interval`.
 
+use crate::ids::new_id;
 use crate::model::Stage;
+use crate::time::now_ms;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit, StatisticSet};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use std::collections::{BTreeMap, HashSet};
@@ -148,7 +150,7 @@ impl Telemetry {
             cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
             buffers: Mutex::new(Buffers::default()),
             known_streams: Mutex::new(HashSet::new()),
-            instance: crate::dataplane::new_id(6).replace(['+', '/', '='], "x"),
+            instance: new_id(6).replace(['+', '/', '='], "x"),
         })
     }
 
@@ -328,7 +330,7 @@ impl Telemetry {
         if metrics.is_empty() {
             return;
         }
-        let now = aws_smithy_types::DateTime::from_millis(crate::dataplane::now_ms());
+        let now = aws_smithy_types::DateTime::from_millis(now_ms());
         let mut data = Vec::new();
         for (k, a) in metrics {
             let mut dims = vec![
