@@ -12,6 +12,7 @@ use crate::registry::{Outbound, PostRefusal, Registry};
 use crate::response::{aws_error, empty, full, text_response, BoxError, ResponseBody};
 use crate::telemetry::Telemetry;
 use crate::throttle::TokenBucket;
+use crate::time::iso8601_ms;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -243,8 +244,8 @@ impl Emulator {
                     identity["userAgent"] = json!(ua);
                 }
                 let body = json!({
-                    "connectedAt": crate::events::iso8601(conn.connected_at),
-                    "lastActiveAt": crate::events::iso8601(conn.last_active.load(std::sync::atomic::Ordering::Relaxed)),
+                    "connectedAt": iso8601_ms(conn.connected_at),
+                    "lastActiveAt": iso8601_ms(conn.last_active.load(std::sync::atomic::Ordering::Relaxed)),
                     "identity": identity,
                 });
                 Response::builder()

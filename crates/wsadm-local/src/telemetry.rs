@@ -5,7 +5,7 @@
 
 use crate::ids::new_id;
 use crate::model::Stage;
-use crate::time::now_ms;
+use crate::time::{hour_of, lambda_stream_date, now_ms, request_time};
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit, StatisticSet};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use std::collections::{BTreeMap, HashSet};
@@ -73,7 +73,7 @@ impl Record {
             "identity.sourceIp" => self.source_ip.clone(),
             "identity.userAgent" => opt(&self.user_agent),
             "requestId" | "extendedRequestId" => self.request_id.clone(),
-            "requestTime" => crate::events::request_time(self.request_time_ms),
+            "requestTime" => request_time(self.request_time_ms),
             "requestTimeEpoch" => self.request_time_ms.to_string(),
             "stage" => self.stage.clone(),
             "domainName" => self.domain_name.clone(),
@@ -249,8 +249,7 @@ impl Telemetry {
     ) {
         let name = function.rsplit(':').next().unwrap_or(function);
         let group = format!("/aws/lambda/{name}");
-        let (y, m, d) = crate::events::civil_from_days(started_ms.div_euclid(86_400_000));
-        let stream = format!("{y:04}/{m:02}/{d:02}/[$LATEST]{}", self.instance);
+        let stream = format!("{}/[$LATEST]{}", lambda_stream_date(started_ms), self.instance);
         self.push_log(&group, &stream, started_ms, format!("START RequestId: {request_id} Version: $LATEST"));
         for line in logged {
             self.push_log(&group, &stream, started_ms, line.to_string());
@@ -388,11 +387,6 @@ impl Telemetry {
             }
         }
     }
-}
-
-fn hour_of(ms: i64) -> String {
-    let (y, m, d) = crate::events::civil_from_days(ms.div_euclid(86_400_000));
-    format!("{y:04}-{m:02}-{d:02}-{:02}", ms.rem_euclid(86_400_000) / 3_600_000)
 }
 
 /// Splits events into PutLogEvents batches within the count and size limits.

@@ -1,12 +1,13 @@
 //! APIs: create, read, update and delete, and the rules for names and selection expressions.
 
 use super::errors::{bad, Result};
-use super::ids::{new_id, now_iso8601, API_ID_LEN};
+use super::ids::{new_id, API_ID_LEN};
 use super::paging::{page, Page};
 use super::store::ControlPlane;
 use super::tags::validate_tags;
 use super::wire::{json, no_content, parse_body, required, Query, Reply};
 use crate::model::{Api, ApiState};
+use crate::time::now_iso8601;
 use hyper::StatusCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;

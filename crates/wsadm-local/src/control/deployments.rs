@@ -1,10 +1,11 @@
 //! Deployments: create, update and delete (reads are generic); a stage points at one.
 
 use super::errors::{bad, deployment_not_found, stage_not_found, Result};
-use super::ids::{new_id, now_iso8601, CHILD_ID_LEN};
+use super::ids::{new_id, CHILD_ID_LEN};
 use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, Reply};
 use crate::model::Deployment;
+use crate::time::now_iso8601;
 use hyper::StatusCode;
 use serde::Deserialize;
 

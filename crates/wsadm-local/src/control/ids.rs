@@ -1,4 +1,4 @@
-//! Resource ids in AWS's shapes, request ids, and the dates resources are stamped with.
+//! Resource ids in AWS's shapes, and request ids.
 
 use rand::Rng;
 
@@ -23,26 +23,9 @@ pub(super) fn request_id() -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-pub(super) fn now_iso8601() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    format_iso8601(secs)
-}
-
-/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (the SDKs' date-time format).
-pub(super) fn format_iso8601(secs: u64) -> String {
-    wsadm_core::clock::Utc::from_unix(secs).iso8601()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_iso8601_dates() {
-        assert_eq!(format_iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_iso8601(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_iso8601(1_795_752_306), "2026-11-27T04:05:06Z");
-    }
 
     #[test]
     fn ids_have_aws_shapes() {

@@ -3,11 +3,11 @@
 
 use super::apis::{HTTP, WEBSOCKET};
 use super::errors::{bad, conflict, not_found, stage_not_found, Result};
-use super::ids::now_iso8601;
 use super::store::ControlPlane;
 use super::tags::validate_tags;
 use super::wire::{json, no_content, parse_body, required, Reply};
 use crate::model::{AccessLogSettings, ApiState, RouteSettings, Stage};
+use crate::time::now_iso8601;
 use hyper::StatusCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
