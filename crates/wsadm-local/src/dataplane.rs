@@ -1,12 +1,15 @@
 //! The WebSocket data plane: upgrade -> authorizer -> `$connect` -> open; each message routed by
 //! the API's route selection expression; close -> `$disconnect`. AWS's limits apply.
 
+use crate::emulator::Emulator;
 use crate::events::{self, EventContext};
+use crate::ids::{base64_encode, connection_id, new_id};
 use crate::integrations::IntegrationError;
 use crate::registry::{Conn, Outbound};
-use crate::server::{text_response, Emulator, ResponseBody};
+use crate::response::{empty, text_response, ResponseBody};
 use crate::telemetry::Record;
 use crate::throttle::TokenBucket;
+use crate::time::now_ms;
 use futures::{SinkExt, StreamExt};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
@@ -22,53 +25,6 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
-
-/// AWS's limits, each configurable (tests shorten them).
-#[derive(Debug, Clone)]
-pub struct Limits {
-    pub idle_timeout: Duration,
-    pub max_duration: Duration,
-    pub max_frame_bytes: usize,
-    pub max_message_bytes: usize,
-    /// New connections per second (account and region).
-    pub connect_rate: f64,
-    /// Bytes queued for one client before posts to it get 429.
-    pub max_queued_bytes: usize,
-    /// Frames queued for one client before posts to it get 429.
-    pub max_queued_frames: usize,
-    /// How often metrics are put to CloudWatch (AWS: every minute).
-    pub metrics_interval: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            idle_timeout: Duration::from_secs(600),
-            max_duration: Duration::from_secs(2 * 3600),
-            max_frame_bytes: 32 * 1024,
-            max_message_bytes: 128 * 1024,
-            connect_rate: 500.0,
-            max_queued_bytes: 1 << 20,
-            max_queued_frames: 256,
-            metrics_interval: Duration::from_secs(60),
-        }
-    }
-}
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-/// Random ids in AWS's style: connection ids are 12 random bytes in base64 (ending in `=`
-/// often enough that encoding bugs show).
-pub fn new_id(bytes: usize) -> String {
-    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
-    base64_encode(&raw)
-}
-
-pub fn connection_id() -> String {
-    new_id(11)
-}
 
 /// Evaluates `$request.body.a.b` on a message; None when the body is not JSON or lacks the path.
 pub fn select_route_value(expression: &str, body: &str) -> Option<String> {
@@ -328,7 +284,7 @@ impl Emulator {
             .header("connection", "Upgrade")
             .header("upgrade", "websocket")
             .header("sec-websocket-accept", accept)
-            .body(crate::server::empty())
+            .body(empty())
             .unwrap_or_else(|_| text_response(StatusCode::INTERNAL_SERVER_ERROR, "upgrade"))
     }
 
@@ -631,19 +587,6 @@ fn authorizer_allows(policy: &Value) -> Option<Map<String, Value>> {
     Some(ctx)
 }
 
-fn base64_encode(b: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
-    for chunk in b.chunks(3) {
-        let c = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
-        for i in 0..4 {
-            out.push(if i <= chunk.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,15 +599,6 @@ mod tests {
         assert_eq!(select_route_value(e, r#"{"other":1}"#), None);
         assert_eq!(select_route_value(e, "not json"), None);
         assert_eq!(select_route_value(e, r#"{"action":{"a":1}}"#), None);
-    }
-
-    #[test]
-    fn ids_and_base64() {
-        let id = connection_id();
-        assert_eq!(id.len(), 16);
-        assert!(id.ends_with('='));
-        assert_eq!(base64_encode(b"hello"), "aGVsbG8=");
-        assert_eq!(base64_encode(b"hi!"), "aGkh");
     }
 
     #[test]

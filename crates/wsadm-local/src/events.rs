@@ -1,5 +1,6 @@
 //! The events API Gateway sends to integrations and authorizers, in its JSON shapes.
 
+use crate::time::request_time;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -16,38 +17,6 @@ pub struct EventContext<'a> {
     pub request_id: &'a str,
     pub now_ms: i64,
     pub stage_variables: &'a BTreeMap<String, String>,
-}
-
-pub fn request_time(ms: i64) -> String {
-    // API Gateway's CLF-like format: 27/Nov/2026:04:05:06 +0000
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{d:02}/{}/{y}:{:02}:{:02}:{:02} +0000", MONTHS[(m - 1) as usize], rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// ISO-8601 UTC with milliseconds, as @connections GetConnection returns.
-pub fn iso8601(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", rem / 3600, rem % 3600 / 60, rem % 60, ms.rem_euclid(1000))
 }
 
 fn request_context(c: &EventContext, route_key: &str, event_type: &str) -> Map<String, Value> {
@@ -162,14 +131,6 @@ pub fn authorizer_request(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso8601(1_795_752_306_789), "2026-11-27T04:05:06.789Z");
-        assert_eq!(request_time(1_795_752_306_789), "27/Nov/2026:04:05:06 +0000");
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-    }
 
     #[test]
     fn events_parse_as_aws_lambda_events_types() {

@@ -9,7 +9,7 @@
 //! | `GET /_wsadm/connections` | the ids of the open connections |
 //! | `GET /_wsadm/stats` | open connections and @connections counters |
 
-use crate::integrations::PostHook;
+use crate::gateway::PostHook;
 use crate::throttle::TokenBucket;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -3,18 +3,19 @@
 //! Lambda would. HTTP_PROXY integrations are called over HTTP (loopback only); MOCK answers 200.
 //! Anything else fails that request with an explained error, never a hang.
 
+use crate::faults::FaultState;
+use crate::gateway::LocalGateway;
+use crate::ids::new_id;
 use crate::model::Integration;
-use crate::registry::{PostRefusal, Registry};
-use async_trait::async_trait;
+use crate::telemetry::Telemetry;
+use crate::time::now_ms;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use wsadm_core::connections::ConnError;
 use wsadm_handler::lambda::{Functions, InvokeError};
-use wsadm_handler::ports::Gateway;
 
 /// How long a function's configuration is trusted before it is read again from Lambda.
 const CONFIG_TTL: Duration = Duration::from_secs(2);
@@ -34,35 +35,6 @@ pub enum IntegrationError {
     Timeout(Duration),
 }
 
-/// Posts from in-process handlers go straight to the connection registry.
-#[derive(Clone)]
-pub struct LocalGateway {
-    pub registry: Arc<Registry>,
-    pub hooks: Arc<dyn PostHook>,
-}
-
-/// Checks run before a post is queued (throttles and injected faults live behind this).
-#[async_trait]
-pub trait PostHook: Send + Sync {
-    async fn before_post(&self) -> Result<(), ConnError>;
-}
-
-#[async_trait]
-impl Gateway for LocalGateway {
-    async fn post(&self, _endpoint: &str, connection_id: &str, data: &[u8]) -> Result<(), ConnError> {
-        self.hooks.before_post().await?;
-        if data.len() > wsadm_core::connections::MAX_POST_BYTES {
-            return Err(ConnError::PayloadTooLarge);
-        }
-        let conn = self.registry.get(connection_id).ok_or(ConnError::Gone)?;
-        match self.registry.post(&conn, Bytes::copy_from_slice(data), true) {
-            Ok(()) => Ok(()),
-            Err(PostRefusal::Gone) => Err(ConnError::Gone),
-            Err(PostRefusal::BufferFull) => Err(ConnError::Throttled("the client's buffer is full".into())),
-        }
-    }
-}
-
 struct Cached {
     read_at: Instant,
     /// Set while one caller re-reads an expired entry; the others keep using it meanwhile.
@@ -77,8 +49,8 @@ pub struct Invoker {
     gateway: LocalGateway,
     cache: Mutex<HashMap<String, Arc<Cached>>>,
     http: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
-    faults: Arc<crate::faults::FaultState>,
-    telemetry: Arc<crate::telemetry::Telemetry>,
+    faults: Arc<FaultState>,
+    telemetry: Arc<Telemetry>,
 }
 
 /// The function named by an integration or authorizer URI
@@ -95,8 +67,8 @@ impl Invoker {
     pub fn new(
         sdk: aws_config::SdkConfig,
         gateway: LocalGateway,
-        faults: Arc<crate::faults::FaultState>,
-        telemetry: Arc<crate::telemetry::Telemetry>,
+        faults: Arc<FaultState>,
+        telemetry: Arc<Telemetry>,
     ) -> Self {
         let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
         Invoker {
@@ -151,7 +123,7 @@ impl Invoker {
         let function = function_of(uri);
         self.injected_latency().await;
         let functions = self.functions(function).await?;
-        let (started_ms, started) = (crate::dataplane::now_ms(), Instant::now());
+        let (started_ms, started) = (now_ms(), Instant::now());
         // The handler's own log lines go to its log group, as Lambda captures stdout.
         let (capture, lines) = capture_logs();
         let call = tracing::instrument::WithSubscriber::with_subscriber(functions.invoke(event), capture);
@@ -162,7 +134,7 @@ impl Invoker {
             Ok(Err(e)) => Err(IntegrationError::Function(e.to_string())),
         };
         let error = result.as_ref().err().map(|e| e.to_string());
-        let request_id = crate::dataplane::new_id(9);
+        let request_id = new_id(9);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let logged = String::from_utf8_lossy(&lines.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
         let logged: Vec<&str> = logged.lines().filter(|l| !l.is_empty()).collect();

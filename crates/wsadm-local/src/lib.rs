@@ -4,17 +4,23 @@
 
 pub mod control;
 pub mod dataplane;
+pub mod emulator;
 pub mod events;
 pub mod faults;
+pub mod gateway;
+pub mod ids;
 pub mod integrations;
+pub mod limits;
 pub mod model;
 pub mod registry;
+pub mod response;
 pub mod server;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod throttle;
+pub mod time;
 
-pub use dataplane::Limits;
 pub use faults::Faults;
+pub use limits::Limits;
 pub use server::{start, Config, Running};

@@ -3,14 +3,17 @@
 //! to the data plane.
 
 use crate::control::ControlPlane;
-use crate::dataplane::Limits;
+use crate::emulator::Emulator;
 use crate::faults::{FaultState, Faults, Verdict};
-use crate::integrations::{Invoker, LocalGateway};
+use crate::gateway::LocalGateway;
+use crate::integrations::Invoker;
+use crate::limits::Limits;
 use crate::registry::{Outbound, PostRefusal, Registry};
+use crate::response::{aws_error, empty, full, text_response, BoxError, ResponseBody};
+use crate::telemetry::Telemetry;
 use crate::throttle::TokenBucket;
-use bytes::Bytes;
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Empty, Full};
+use crate::time::iso8601_ms;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -21,33 +24,6 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-pub type ResponseBody = BoxBody<Bytes, BoxError>;
-
-pub fn full(b: impl Into<Bytes>) -> ResponseBody {
-    Full::new(b.into()).map_err(|never| match never {}).boxed()
-}
-
-pub fn empty() -> ResponseBody {
-    Empty::new().map_err(|never| match never {}).boxed()
-}
-
-pub fn text_response(status: StatusCode, text: &str) -> Response<ResponseBody> {
-    let mut r = Response::new(full(text.to_string()));
-    *r.status_mut() = status;
-    r
-}
-
-/// An AWS-style JSON error (`x-amzn-ErrorType` + `{"message"}`), as the SDKs parse it.
-pub fn aws_error(status: StatusCode, kind: &str, message: &str) -> Response<ResponseBody> {
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .header("x-amzn-errortype", kind)
-        .body(full(json!({ "message": message }).to_string()))
-        .unwrap_or_else(|_| text_response(StatusCode::INTERNAL_SERVER_ERROR, message))
-}
-
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: SocketAddr,
@@ -57,22 +33,6 @@ pub struct Config {
     pub account_id: String,
     pub limits: Limits,
     pub faults: Faults,
-}
-
-pub struct Emulator {
-    pub control: ControlPlane,
-    pub registry: Arc<Registry>,
-    pub invoker: Invoker,
-    pub limits: Limits,
-    pub connect_bucket: TokenBucket,
-    pub route_buckets: Mutex<HashMap<String, Arc<TokenBucket>>>,
-    /// `127.0.0.1:PORT`, the domain name in events.
-    pub host: String,
-    pub moto_url: String,
-    pub shutdown: watch::Sender<bool>,
-    pub faults: Arc<FaultState>,
-    pub telemetry: Arc<crate::telemetry::Telemetry>,
-    proxy: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>,
 }
 
 /// A running emulator.
@@ -126,7 +86,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let faults = Arc::new(FaultState::new(config.faults.clone()));
     let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
-    let telemetry = crate::telemetry::Telemetry::new(&sdk);
+    let telemetry = Telemetry::new(&sdk);
     telemetry.spawn(config.limits.metrics_interval);
     let (shutdown, _) = watch::channel(false);
     let emulator = Arc::new(Emulator {
@@ -284,8 +244,8 @@ impl Emulator {
                     identity["userAgent"] = json!(ua);
                 }
                 let body = json!({
-                    "connectedAt": crate::events::iso8601(conn.connected_at),
-                    "lastActiveAt": crate::events::iso8601(conn.last_active.load(std::sync::atomic::Ordering::Relaxed)),
+                    "connectedAt": iso8601_ms(conn.connected_at),
+                    "lastActiveAt": iso8601_ms(conn.last_active.load(std::sync::atomic::Ordering::Relaxed)),
                     "identity": identity,
                 });
                 Response::builder()

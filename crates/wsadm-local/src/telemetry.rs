@@ -3,7 +3,9 @@
 //! Lambda-style invocation lines in `/aws/lambda/{function}`, and AWS/ApiGateway metrics.
 //! Log events are batched and flushed within 2 seconds; metrics every `metrics_interval`.
 
+use crate::ids::new_id;
 use crate::model::Stage;
+use crate::time::{hour_of, lambda_stream_date, now_ms, request_time};
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit, StatisticSet};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use std::collections::{BTreeMap, HashSet};
@@ -76,7 +78,7 @@ impl Record {
             "identity.sourceIp" => self.source_ip.clone(),
             "identity.userAgent" => opt(&self.user_agent),
             "requestId" | "extendedRequestId" => self.request_id.clone(),
-            "requestTime" => crate::events::request_time(self.request_time_ms),
+            "requestTime" => request_time(self.request_time_ms),
             "requestTimeEpoch" => self.request_time_ms.to_string(),
             "stage" => self.stage.clone(),
             "domainName" => self.domain_name.clone(),
@@ -153,7 +155,7 @@ impl Telemetry {
             cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
             buffers: Mutex::new(Buffers::default()),
             known_streams: Mutex::new(HashSet::new()),
-            instance: crate::dataplane::new_id(6).replace(['+', '/', '='], "x"),
+            instance: new_id(6).replace(['+', '/', '='], "x"),
         })
     }
 
@@ -252,8 +254,7 @@ impl Telemetry {
     ) {
         let name = function.rsplit(':').next().unwrap_or(function);
         let group = format!("/aws/lambda/{name}");
-        let (y, m, d) = crate::events::civil_from_days(started_ms.div_euclid(86_400_000));
-        let stream = format!("{y:04}/{m:02}/{d:02}/[$LATEST]{}", self.instance);
+        let stream = format!("{}/[$LATEST]{}", lambda_stream_date(started_ms), self.instance);
         self.push_log(&group, &stream, started_ms, format!("START RequestId: {request_id} Version: $LATEST"));
         for line in logged {
             self.push_log(&group, &stream, started_ms, line.to_string());
@@ -333,7 +334,7 @@ impl Telemetry {
         if metrics.is_empty() {
             return;
         }
-        let now = aws_smithy_types::DateTime::from_millis(crate::dataplane::now_ms());
+        let now = aws_smithy_types::DateTime::from_millis(now_ms());
         let mut data = Vec::new();
         for (k, a) in metrics {
             let mut dims = vec![
@@ -391,11 +392,6 @@ impl Telemetry {
             }
         }
     }
-}
-
-fn hour_of(ms: i64) -> String {
-    let (y, m, d) = crate::events::civil_from_days(ms.div_euclid(86_400_000));
-    format!("{y:04}-{m:02}-{d:02}-{:02}", ms.rem_euclid(86_400_000) / 3_600_000)
 }
 
 /// Splits events into PutLogEvents batches within the count and size limits.

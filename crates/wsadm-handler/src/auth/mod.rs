@@ -1,0 +1,225 @@
+//! The `$connect` REQUEST authorizer: a JWT taken from the `Authorization: Bearer <token>` header
+//! or, because browsers cannot set headers on a WebSocket handshake, from the `token` query-string
+//! parameter. Tokens are HS256 with a shared secret, or RS256/ES256 with keys from a JWKS.
+//!
+//! Configuration (environment of the authorizer function):
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `WSADM_JWT_SECRET` | HS256 shared secret (use at least 32 random bytes) | — |
+//! | `WSADM_JWT_SECRET_FILE` | file holding the HS256 secret; trailing newlines are trimmed | — |
+//! | `WSADM_JWKS_URL` | JWKS URL for RS256/ES256 keys; must be `https://` (`http://` only for `127.0.0.1`, `[::1]`, `localhost`) | — |
+//! | `WSADM_JWKS_FILE` | local JWKS file for RS256/ES256 keys | — |
+//! | `WSADM_JWT_ISSUER` | required `iss` claim | not checked |
+//! | `WSADM_JWT_AUDIENCE` | required `aud` claim (one of the token's audiences) | not checked |
+//! | `WSADM_JWT_LEEWAY_SECS` | clock skew tolerated on `exp` and `nbf`, at most 3600 | `30` |
+//! | `WSADM_JWT_USER_CLAIM` | claim holding the user id (`principalId`, context `userId`) | `sub` |
+//! | `WSADM_JWT_CONTEXT_CLAIMS` | comma-separated claims copied into the authorizer context (string, number and boolean values only) | none |
+//! | `WSADM_JWKS_TTL_SECS` | how long a loaded JWKS is used before it is fetched again | `600` |
+//!
+//! Exactly one of `WSADM_JWT_SECRET`, `WSADM_JWT_SECRET_FILE`, `WSADM_JWKS_URL` and `WSADM_JWKS_FILE`
+//! must be set; an empty value counts as unset. `exp` is required; `nbf` is checked when present.
+//! An unknown `kid` refetches the JWKS at most once every 30 seconds, and a failed fetch keeps
+//! using the keys already loaded.
+//!
+//! Every rejection is logged at WARN with a machine-readable `reason` (see [`Rejection::as_str`]);
+//! the token itself is never logged.
+
+mod config;
+mod jwks;
+mod jwt;
+mod policy;
+mod rejection;
+#[cfg(test)]
+mod test_support;
+
+pub use config::{AuthConfig, AuthConfigError, JwksSource};
+pub use jwks::{Clock, JwksCache, SystemClock};
+pub use jwt::Allowed;
+pub use policy::{allow_response, deny_response};
+pub use rejection::Rejection;
+
+use std::sync::Arc;
+
+use aws_lambda_events::apigw::ApiGatewayCustomAuthorizerRequestTypeRequest;
+use aws_lambda_events::http::header::AUTHORIZATION;
+
+use jwt::Verifier;
+
+const QUERY_TOKEN: &str = "token";
+
+/// Verifies `$connect` tokens against an [`AuthConfig`].
+pub struct Authorizer {
+    verifier: Verifier,
+}
+
+impl Authorizer {
+    pub fn new(config: AuthConfig) -> Self {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// Like [`Authorizer::new`], with the clock the JWKS cache uses for its TTL and rate limit.
+    pub fn with_clock(config: AuthConfig, clock: Arc<dyn Clock>) -> Self {
+        Authorizer { verifier: Verifier::new(config, clock) }
+    }
+
+    /// The JWKS cache, when the keys come from a JWKS.
+    pub fn jwks_cache(&self) -> Option<&JwksCache> {
+        self.verifier.jwks_cache()
+    }
+
+    pub async fn authorize(&self, req: &ApiGatewayCustomAuthorizerRequestTypeRequest) -> Result<Allowed, Rejection> {
+        let (result, token_source) = match extract_token(req) {
+            Some((token, source)) => (self.verifier.verify(token).await, source),
+            None => (Err(Rejection::MissingToken), "none"),
+        };
+        if let Err(rejection) = &result {
+            // Only the reason and where the token came from: the token is a credential.
+            tracing::warn!(
+                reason = rejection.as_str(),
+                token_source,
+                request_id = req.request_context.request_id.as_deref().unwrap_or_default(),
+                "connection refused by the authorizer"
+            );
+        }
+        result
+    }
+}
+
+/// The token and where it came from: the `Authorization: Bearer` header first, then `?token=`.
+fn extract_token(req: &ApiGatewayCustomAuthorizerRequestTypeRequest) -> Option<(&str, &'static str)> {
+    let header = req.headers.get(AUTHORIZATION).or_else(|| req.multi_value_headers.get(AUTHORIZATION));
+    if let Some(token) = header.and_then(|value| value.to_str().ok()).and_then(bearer) {
+        return Some((token, "header"));
+    }
+    let query = req
+        .query_string_parameters
+        .first(QUERY_TOKEN)
+        .or_else(|| req.multi_value_query_string_parameters.first(QUERY_TOKEN))
+        .map(str::trim)
+        .filter(|token| !token.is_empty());
+    query.map(|token| (token, "query"))
+}
+
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    use jsonwebtoken::{Algorithm, EncodingKey};
+    use serde_json::json;
+
+    use super::*;
+    use test_support::*;
+
+    #[tokio::test]
+    async fn token_is_read_from_the_header_or_the_query_string() {
+        let authorizer = Authorizer::new(hs256_config());
+        let token = hs256(&claims(json!({})));
+        let cases = [
+            ("Bearer header", bearer_event(&token)),
+            ("lower-case name and scheme", event(json!({ "authorization": format!("bearer {token}") }), json!({}))),
+            (
+                "upper-case scheme, extra spaces",
+                event(json!({ "AUTHORIZATION": format!("  BEARER  {token} ") }), json!({})),
+            ),
+            ("query string", query_event(&token)),
+            (
+                "non-Bearer header falls back to the query",
+                event(json!({ "Authorization": "Basic dTpw" }), json!({ "token": token })),
+            ),
+        ];
+        for (name, req) in cases {
+            let allowed = authorizer.authorize(&req).await;
+            assert_eq!(allowed.map(|a| a.user_id), Ok("user-1".to_owned()), "{name}");
+        }
+        // The header wins over the query string.
+        let req = event(json!({ "Authorization": "Bearer garbage" }), json!({ "token": token }));
+        assert_eq!(authorizer.authorize(&req).await, Err(Rejection::Malformed));
+    }
+
+    #[tokio::test]
+    async fn missing_token_is_rejected() {
+        let authorizer = Authorizer::new(hs256_config());
+        let cases = [
+            ("nothing", event(json!({}), json!({}))),
+            ("empty query token", event(json!({}), json!({ "token": "" }))),
+            ("Bearer without token", event(json!({ "Authorization": "Bearer " }), json!({}))),
+            ("other query parameter", event(json!({}), json!({ "access_token": "x" }))),
+        ];
+        for (name, req) in cases {
+            assert_eq!(authorizer.authorize(&req).await, Err(Rejection::MissingToken), "{name}");
+        }
+    }
+
+    #[test]
+    fn authorize_future_is_send() {
+        // lambda_runtime needs Send futures.
+        fn assert_send<T: Send>(_: T) {}
+        let authorizer = Authorizer::new(hs256_config());
+        let req = event(json!({}), json!({}));
+        assert_send(authorizer.authorize(&req));
+    }
+
+    /// A `MakeWriter` collecting formatted tracing output.
+    #[derive(Clone, Default)]
+    struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+    impl LogBuffer {
+        fn contents(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+        }
+    }
+
+    impl Write for LogBuffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+        type Writer = LogBuffer;
+        fn make_writer(&'a self) -> LogBuffer {
+            self.clone()
+        }
+    }
+
+    #[tokio::test]
+    async fn rejection_logs_the_reason_but_never_the_token() {
+        let logs = LogBuffer::default();
+        let subscriber =
+            tracing_subscriber::fmt().json().with_writer(logs.clone()).with_max_level(tracing::Level::TRACE).finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let authorizer = Authorizer::new(hs256_config());
+        let expired = hs256(&claims(json!({ "exp": now() - 3600 })));
+        let forged = sign(Algorithm::HS256, None, &EncodingKey::from_secret(b"wrong"), &claims(json!({})));
+        let tokens = [(expired, "expired"), (forged, "bad_signature")];
+        for (token, reason) in &tokens {
+            assert!(authorizer.authorize(&query_event(token)).await.is_err());
+            assert!(authorizer.authorize(&bearer_event(token)).await.is_err());
+            let output = logs.contents();
+            assert!(output.contains(&format!("\"reason\":\"{reason}\"")), "{output}");
+        }
+
+        let output = logs.contents();
+        assert!(output.contains("\"token_source\":\"query\"") && output.contains("\"token_source\":\"header\""));
+        for (token, _) in &tokens {
+            assert!(!output.contains(token.as_str()), "token leaked into the log: {output}");
+            // Nor any part of it: payload and signature are as sensitive as the whole.
+            for part in token.split('.').skip(1) {
+                assert!(!output.contains(part), "token part leaked into the log: {output}");
+            }
+        }
+    }
+}
