@@ -1,4 +1,4 @@
-//! Durations on the command line: humantime's forms (`500ms`, `30s`, `1h30m`, `1.5s`, `2days`)
+//! Durations on the command line: humantime's forms in one word (`500ms`, `30s`, `1h30m`, `1.5s`, `2days`)
 //! or a plain number of seconds.
 
 use std::time::Duration;
@@ -13,6 +13,9 @@ pub fn parse(s: &str) -> Result<Duration, String> {
         return secs_to_duration(secs).ok_or_else(|| format!("`{s}` is not a valid duration"));
     }
     let bad = || format!("`{s}` is not a duration (e.g. 500ms, 30s, 5m, 1h30m)");
+    if s.contains(char::is_whitespace) {
+        return Err(bad());
+    }
     humantime::parse_duration(s).ok().filter(|d| d.as_secs_f64() < MAX_SECS).ok_or_else(bad)
 }
 
@@ -39,7 +42,7 @@ mod tests {
     }
     #[test]
     fn humantime_forms() {
-        assert_eq!(parse("1h 30m").unwrap(), Duration::from_secs(5400));
+        assert!(parse("1h 30m").is_err(), "one word, as everywhere on the command line");
         assert_eq!(parse("2days").unwrap(), Duration::from_secs(172_800));
         assert_eq!(parse("1m500ms").unwrap(), Duration::from_millis(60_500));
         assert!(parse("40years").is_err(), "longer than the timers can add");

@@ -4,7 +4,6 @@
 pub mod apigw;
 pub mod broadcast;
 pub mod clients;
-pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod error;

@@ -59,8 +59,9 @@ pub fn parse_duration(text: &str) -> Result<i64, Error> {
     if let Ok(secs) = t.parse::<i64>() {
         return if secs >= 0 { Ok(secs) } else { Err(bad()) };
     }
-    // Whole seconds, as the filters compare them: no `1.5h`, no `500ms` (humantime takes both).
-    if t.contains('.') {
+    // Whole seconds, as the filters compare them: no `1.5h`, no `500ms` (humantime takes both);
+    // one word, as on the rest of the command line (`1h30m`, not `1h 30m`).
+    if t.contains('.') || t.contains(char::is_whitespace) {
         return Err(bad());
     }
     match humantime::parse_duration(t) {
