@@ -352,6 +352,35 @@ mod tests {
     }
 
     #[test]
+    fn execution_failures_learn_the_connection_from_the_handler() {
+        // At ERROR level the execution log has no connection line: only the handler names it.
+        let x = Parser::Execution;
+        let lg = "/aws/lambda/chat";
+        let st = "2026/11/29/[$LATEST]b";
+        let mut events = vec![
+            ev(&chat(), lg, st, 1, &format!("START RequestId: {L} Version: $LATEST")),
+            ev(
+                &chat(),
+                lg,
+                st,
+                2,
+                &format!(
+                    r#"{{"level":"INFO","fields":{{"message":"handled","connection_id":"{C}","route":"send","user":"bob","status":500}}}}"#
+                ),
+            ),
+            ev(&chat(), lg, st, 3, &format!("REPORT RequestId: {L}\tDuration: 2.00 ms")),
+            ev(&x, "x", "e", 4, &format!("({R}) AWS Integration Endpoint RequestId : {L}")),
+            ev(&x, "x", "e", 5, &format!("({R}) Execution failed: Internal server error")),
+        ];
+        Correlator::new().apply(&mut events);
+        let failed = &events[4];
+        assert_eq!(failed.connection_id.as_deref(), Some(C));
+        assert_eq!(failed.route.as_deref(), Some("send"));
+        assert_eq!(failed.user.as_deref(), Some("bob"));
+        assert_eq!(events[0].request_id.as_deref(), Some(R));
+    }
+
+    #[test]
     fn memory_is_bounded() {
         let mut c = Correlator::with_capacity(10);
         let mut events: Vec<LogEvent> = (0..100)
