@@ -19,6 +19,17 @@ struct Facts {
     user: Option<String>,
     source_ip: Option<String>,
     user_agent: Option<String>,
+    /// The connection came from API Gateway or the handler's own summary line (which has the route),
+    /// not from a line about another connection (a broadcast's failed post names its target).
+    strong: bool,
+}
+
+/// Whether a line's connection id is the one its request or invocation serves.
+fn names_own_connection(e: &LogEvent) -> bool {
+    match e.source {
+        Source::Access | Source::Execution => true,
+        Source::Lambda { .. } => e.kind == Kind::Authorizer || (e.kind == Kind::Handler && e.route.is_some()),
+    }
 }
 
 fn fill(dst: &mut Option<String>, src: &Option<String>) {
@@ -28,9 +39,18 @@ fn fill(dst: &mut Option<String>, src: &Option<String>) {
 }
 
 impl Facts {
+    fn take_connection(&mut self, c: &Option<String>, strong: bool) {
+        if c.is_some() && strong && !self.strong {
+            self.connection_id.clone_from(c);
+            self.strong = true;
+        } else {
+            fill(&mut self.connection_id, c);
+        }
+    }
+
     fn learn(&mut self, e: &LogEvent) {
         fill(&mut self.request_id, &e.request_id);
-        fill(&mut self.connection_id, &e.connection_id);
+        self.take_connection(&e.connection_id, names_own_connection(e));
         fill(&mut self.route, &e.route);
         fill(&mut self.event_type, &e.event_type);
         fill(&mut self.user, &e.user);
@@ -40,7 +60,7 @@ impl Facts {
 
     fn merge(&mut self, o: &Facts) {
         fill(&mut self.request_id, &o.request_id);
-        fill(&mut self.connection_id, &o.connection_id);
+        self.take_connection(&o.connection_id, o.strong);
         fill(&mut self.route, &o.route);
         fill(&mut self.event_type, &o.event_type);
         fill(&mut self.user, &o.user);
@@ -159,13 +179,20 @@ impl Correlator {
             self.lambdas.entry(&l).merge(&rf);
         }
         for e in events.iter_mut() {
+            let (had_connection, had_user) = (e.connection_id.clone(), e.user.is_some());
+            let mut facts_connection = None;
             if let Some(lf) = e.lambda_request_id.as_ref().and_then(|l| self.lambdas.get(l)) {
                 lf.apply(e);
+                facts_connection = lf.connection_id.clone();
             }
             if let Some(rf) = e.request_id.as_ref().and_then(|r| self.requests.get(r)) {
                 rf.apply(e);
+                facts_connection = rf.connection_id.clone().or(facts_connection);
             }
-            self.remember_user(e);
+            // A user borrowed from a request belongs to that request's connection only.
+            if had_user || had_connection.is_none() || had_connection == facts_connection {
+                self.remember_user(e);
+            }
         }
         // Users known only now (through a request's facts) reach the connection's other lines.
         for e in events.iter_mut() {
@@ -378,6 +405,40 @@ mod tests {
         assert_eq!(failed.route.as_deref(), Some("send"));
         assert_eq!(failed.user.as_deref(), Some("bob"));
         assert_eq!(events[0].request_id.as_deref(), Some(R));
+    }
+
+    #[test]
+    fn lines_about_other_connections_do_not_take_over_the_invocation() {
+        // A broadcast from C: the handler logs a failed post to D before its summary line.
+        let x = Parser::Execution;
+        let (lg, st) = ("/aws/lambda/chat", "s");
+        let mut events = vec![
+            ev(&x, "x", "e", 1, &format!("({R}) WebSocket API [a] received message from client [Connection Id: {C}].")),
+            ev(&chat(), lg, st, 2, &format!("START RequestId: {L} Version: $LATEST")),
+            ev(
+                &chat(),
+                lg,
+                st,
+                3,
+                r#"{"level":"WARN","fields":{"message":"post failed","connection_id":"D=","error":"410"}}"#,
+            ),
+            ev(
+                &chat(),
+                lg,
+                st,
+                4,
+                &format!(
+                    r#"{{"level":"INFO","fields":{{"message":"handled","connection_id":"{C}","route":"send","user":"alice","status":200}}}}"#
+                ),
+            ),
+            ev(&chat(), lg, st, 5, &format!("REPORT RequestId: {L}\tDuration: 9.00 ms")),
+            ev(&x, "x", "e", 6, "(R2=) Client [Connection Id: D=] disconnected from API [a]. Close reason: [1006: ]"),
+        ];
+        Correlator::new().apply(&mut events);
+        assert_eq!(events[1].connection_id.as_deref(), Some(C));
+        assert_eq!(events[4].connection_id.as_deref(), Some(C));
+        assert_eq!(events[2].connection_id.as_deref(), Some("D="), "a line keeps its own connection");
+        assert_eq!(events[5].user, None, "alice's user is not lent to D");
     }
 
     #[test]

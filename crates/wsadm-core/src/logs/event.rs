@@ -125,6 +125,8 @@ pub struct LogEvent {
     pub kind: Kind,
     /// The line as logged.
     pub message: String,
+    /// The human message inside a structured line (a handler's JSON `message`).
+    pub text: Option<String>,
     /// API Gateway's request id.
     pub request_id: Option<String>,
     /// The Lambda invocation's request id.
@@ -163,6 +165,7 @@ impl LogEvent {
             timestamp_ms: raw.timestamp_ms,
             kind: Kind::Other,
             message: raw.message,
+            text: None,
             request_id: None,
             lambda_request_id: None,
             connection_id: None,

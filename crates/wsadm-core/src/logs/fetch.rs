@@ -94,7 +94,7 @@ pub struct FetchResult {
     pub events: Vec<LogEvent>,
     pub stats: FetchStats,
     pub warnings: Vec<String>,
-    /// The limit was reached: there are more events in the window.
+    /// The limit was reached: there may be more events in the window.
     pub truncated: bool,
 }
 

@@ -182,6 +182,7 @@ fn handler(e: &mut LogEvent, top: &Map<String, Value>) {
         nested.iter().copied().chain(std::iter::once(top)).find_map(|m| keys.iter().find_map(|k| str_of(m.get(*k))))
     };
     let message = get(&["message", "msg"]).unwrap_or_default();
+    e.text = present(&message);
     e.level = get(&["level", "severity"]).map(|l| l.to_ascii_uppercase());
     e.connection_id = get(&["connection_id", "connectionId"]);
     e.route = get(&["route", "routeKey", "route_key"]);
@@ -284,6 +285,7 @@ mod tests {
             r#"{"timestamp":"2026-11-29T10:00:00.123Z","level":"INFO","fields":{"message":"handled","connection_id":"XfGLwdb4IAMCF-w=","route":"send","user":"alice","status":200,"latency_ms":3},"target":"wsadm_handler::chat"}"#,
         );
         assert_eq!(e.kind, Kind::Handler);
+        assert_eq!(e.text.as_deref(), Some("handled"));
         assert_eq!(e.connection_id.as_deref(), Some("XfGLwdb4IAMCF-w="));
         assert_eq!((e.route.as_deref(), e.user.as_deref()), (Some("send"), Some("alice")));
         assert_eq!((e.status, e.latency_ms, e.level.as_deref()), (Some(200), Some(3.0), Some("INFO")));

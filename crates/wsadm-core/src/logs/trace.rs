@@ -3,7 +3,7 @@
 
 use super::event::{Kind, LogEvent, Source};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -138,9 +138,30 @@ pub fn trace(connection_id: &str, events: &[LogEvent]) -> Trace {
     }
     steps.extend(requests.into_values());
 
+    // Whose invocation each Lambda request id is (START/REPORT carry it after correlation).
+    let owners: HashMap<&str, &str> = events
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::LambdaStart | Kind::LambdaReport))
+        .filter_map(|e| Some((e.lambda_request_id.as_deref()?, e.connection_id.as_deref()?)))
+        .collect();
+
     // One step per Lambda invocation.
     let mut invocations: BTreeMap<(&str, &str), Step> = BTreeMap::new();
     for e in mine.iter().filter(|e| matches!(e.source, Source::Lambda { .. })) {
+        let owner = e.lambda_request_id.as_deref().and_then(|l| owners.get(l)).copied();
+        if let Some(other) = owner.filter(|o| *o != connection_id) {
+            // Another connection's invocation logged about this one: a post to it (a broadcast).
+            let mut s = step(e, StepKind::ConnectionApi);
+            s.error.clone_from(&e.error);
+            s.status = e.status;
+            s.detail = format!(
+                "{} (from the invocation of {other}){}",
+                e.text.as_deref().unwrap_or("handler line"),
+                e.error.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
+            );
+            steps.push(s);
+            continue;
+        }
         if e.kind == Kind::Authorizer {
             let mut s = step(e, StepKind::Authorizer);
             s.error.clone_from(&e.error);
@@ -270,8 +291,13 @@ mod tests {
             at(&a, "acc", 2_005, &acc("m1", "MESSAGE", "send", 200, 6)),
             at(&x, "x", 9_000, &format!("(d1) Client [Connection Id: {C}] disconnected from API [a] with integration response status code [200]. Close reason: [1001: Going away]")),
             at(&a, "acc", 9_001, &acc("d1", "DISCONNECT", "$disconnect", 200, 2)),
-            // Someone else.
-            at(&x, "x", 3_000, "(o1) Client [Connection Id: other=] connected to API [a] successfully."),
+            // Someone else, whose broadcast fails to reach C.
+            at(&x, "x", 3_000, "(o1) WebSocket API [a] received message from client [Connection Id: other=]."),
+            at(&chat, "l", 3_001, "START RequestId: 11111111-0000-4e8f-9a1b-2c3d4e5f6a7b Version: $LATEST"),
+            at(&chat, "l", 3_002, &format!(r#"{{"level":"WARN","fields":{{"message":"post failed","connection_id":"{C}","error":"LimitExceededException"}}}}"#)),
+            at(&chat, "l", 3_003, r#"{"level":"INFO","fields":{"message":"handled","connection_id":"other=","route":"send","status":200}}"#),
+            at(&chat, "l", 3_004, "REPORT RequestId: 11111111-0000-4e8f-9a1b-2c3d4e5f6a7b\tDuration: 1.00 ms"),
+            at(&x, "x", 3_005, "(o1) AWS Integration Endpoint RequestId : 11111111-0000-4e8f-9a1b-2c3d4e5f6a7b"),
         ];
         v.sort_by(crate::logs::merge::event_order);
         crate::logs::Correlator::new().apply(&mut v);
@@ -283,7 +309,12 @@ mod tests {
         let t = trace(C, &life());
         assert!(t.found);
         let kinds: Vec<StepKind> = t.steps.iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, vec![StepKind::Connect, StepKind::Lambda, StepKind::Message, StepKind::Disconnect]);
+        assert_eq!(
+            kinds,
+            vec![StepKind::Connect, StepKind::Lambda, StepKind::Message, StepKind::ConnectionApi, StepKind::Disconnect]
+        );
+        let post = &t.steps[3];
+        assert_eq!(post.detail, "post failed (from the invocation of other=): LimitExceededException");
         assert_eq!(t.connected_at.as_deref(), Some("1970-01-01T00:00:01.000Z"));
         assert_eq!(t.duration_ms, Some(8_000));
         assert_eq!(t.user.as_deref(), Some("alice"));
@@ -296,7 +327,7 @@ mod tests {
         let lambda = &t.steps[1];
         assert_eq!((lambda.function.as_deref(), lambda.latency_ms), (Some("chat"), Some(4.5)));
         assert_eq!(lambda.route.as_deref(), Some("send"));
-        assert_eq!((t.messages, t.lambda_invocations, t.errors), (1, 1, 0));
+        assert_eq!((t.messages, t.lambda_invocations, t.connection_api_calls, t.errors), (1, 1, 1, 1));
         assert_eq!((t.close_code, t.close_reason.as_deref()), (Some(1001), Some("Going away")));
         assert!(t.closed.unwrap().contains("idle timeout"));
     }
