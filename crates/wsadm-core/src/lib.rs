@@ -8,6 +8,7 @@ pub mod config;
 pub mod connections;
 pub mod error;
 pub mod guard;
+pub mod logs;
 pub mod poster;
 pub mod store;
 pub mod target;
