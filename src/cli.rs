@@ -125,6 +125,9 @@ pub enum Command {
     /// Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)
     #[command(subcommand)]
     Sessions(SessionsCommand),
+    /// The stage's logs as one stream that speaks WebSocket: tail, trace a connection, summarize
+    #[command(subcommand)]
+    Logs(crate::args::logs::LogsCommand),
     /// Send one message to many connections: fast, throttle-aware, with exact accounting
     #[command(after_help = BROADCAST_HELP)]
     Broadcast(BroadcastCommand),

@@ -46,6 +46,7 @@ async fn dispatch(ctx: &Ctx, printer: &Printer, command: Command) -> Result<Opti
         Command::Provision(p) => emit(printer, commands::provision::provision(ctx, p).await?),
         Command::Destroy(d) => emit(printer, commands::provision::destroy(ctx, d).await?),
         Command::Sessions(s) => sessions(ctx, printer, s).await,
+        Command::Logs(l) => logs(ctx, printer, l).await,
         Command::Broadcast(b) => emit(printer, commands::broadcast::run(ctx, commands::broadcast::args(b)).await?),
         Command::Client(c) => {
             // Scripted, stdout carries only the frames (the summary went to stderr).
@@ -75,6 +76,41 @@ async fn sessions(ctx: &Ctx, printer: &Printer, s: cli::SessionsCommand) -> Resu
         S::Show { id } => emit(printer, sessions::show(ctx, &id).await?),
         S::Kick(a) => emit(printer, sessions::kick(ctx, a, printer).await?),
         S::Prune(a) => emit(printer, sessions::prune(ctx, a).await?),
+    }
+}
+
+async fn logs(ctx: &Ctx, printer: &Printer, l: args::logs::LogsCommand) -> Result<Option<ErrorKind>, Error> {
+    use args::logs::LogsCommand as L;
+    use commands::logs;
+    // Logging that is off explains missing events: said before them, on stderr, for people.
+    let warn = |findings: &[wsadm_core::logs::Finding]| {
+        if printer.format == output::OutputFormat::Table {
+            for f in findings {
+                printer.warn(&f.message, f.hint.as_deref());
+            }
+        }
+    };
+    match l {
+        L::Tail(a) => {
+            let report = logs::tail::tail(ctx, a).await?;
+            warn(report.findings());
+            printer.print_list(report).await
+        }
+        L::Trace(a) => {
+            let report = logs::trace::run(ctx, a).await?;
+            warn(&report.findings);
+            emit(printer, report)
+        }
+        L::Summary(a) => {
+            let report = logs::summary::run(ctx, a).await?;
+            warn(&report.findings);
+            emit(printer, report)
+        }
+        L::Groups => {
+            let report = logs::groups::run(ctx).await?;
+            warn(&report.logs.findings);
+            emit(printer, report)
+        }
     }
 }
 
@@ -151,7 +187,8 @@ fn main() -> ExitCode {
     };
     // Long-running commands stop cleanly on Ctrl-C themselves; the rest are cut short.
     let handles_interrupt =
-        matches!(cli.command, Command::Local(_) | Command::Client(_) | Command::Loadtest(_) | Command::Broadcast(_));
+        matches!(cli.command, Command::Local(_) | Command::Client(_) | Command::Loadtest(_) | Command::Broadcast(_))
+            || matches!(&cli.command, Command::Logs(args::logs::LogsCommand::Tail(t)) if t.follow);
     let result = runtime.block_on(async {
         if handles_interrupt {
             return dispatch(&ctx, &printer, cli.command).await.map(|k| k.map(|k| k.exit_code()));

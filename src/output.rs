@@ -219,6 +219,11 @@ pub trait ListReport {
     fn empty(&self) -> String;
     /// Orders a table's rows (streams keep the order the items come in).
     fn sort_table(&self, _items: &mut [Self::Item]) {}
+    /// A list that is a stream for people (log lines): each item printed as one line as it
+    /// arrives, instead of an aligned table at the end.
+    fn stream_line(&self, _item: &Self::Item, _color: bool) -> Option<String> {
+        None
+    }
     /// Lines under the table, once every item has been read.
     fn notes(&self) -> Vec<String> {
         Vec::new()
@@ -322,8 +327,15 @@ impl Printer {
     ) -> Result<(), ListError> {
         let mut kept = Vec::new();
         let mut hidden = 0u64;
-        while let Some(item) = items.next().await {
+        let mut streamed = false;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+        while let Some(item) = next_flushing(items, &mut out).await? {
             let item = item.map_err(ListError::Item)?;
+            if let Some(line) = report.stream_line(&item, self.color) {
+                streamed = true;
+                writeln!(out, "{line}")?;
+                continue;
+            }
             if kept.len() < TABLE_MAX_ROWS {
                 kept.push(item);
             } else {
@@ -332,7 +344,10 @@ impl Printer {
         }
         report.sort_table(&mut kept);
         let rows = kept.iter().map(|i| report.row(i)).collect();
-        let mut blocks = vec![Block::Table { title: None, header: report.header(), rows, empty: report.empty() }];
+        let mut blocks = Vec::new();
+        if !streamed {
+            blocks.push(Block::Table { title: None, header: report.header(), rows, empty: report.empty() });
+        }
         let mut notes = report.notes();
         if hidden > 0 {
             notes.push(format!(
@@ -342,10 +357,19 @@ impl Printer {
         if !notes.is_empty() {
             blocks.push(Block::Raw(notes.iter().map(|n| format!("\n{n}")).collect::<String>() + "\n"));
         }
-        let mut out = std::io::stdout().lock();
         out.write_all(self.render(&blocks).as_bytes())?;
         out.flush()?;
         Ok(())
+    }
+
+    /// A warning before the output (e.g. logging that is off), on stderr: a line and a hint.
+    pub fn warn(&self, message: &str, hint: Option<&str>) {
+        let (yellow, reset) = if self.err_color { (YELLOW, RESET) } else { ("", "") };
+        let mut e = std::io::stderr().lock();
+        let _ = writeln!(e, "{yellow}warning:{reset} {message}");
+        if let Some(h) = hint {
+            let _ = writeln!(e, "  hint: {h}");
+        }
     }
 
     /// True when a question can be asked: stdin and stderr are terminals.

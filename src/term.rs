@@ -220,6 +220,12 @@ pub fn stop_signals() -> mpsc::Receiver<Stop> {
     rx
 }
 
+/// `HH:MM:SS.mmm` in local time for epoch milliseconds.
+pub fn local_hms_ms(epoch_ms: i64) -> String {
+    let t = jiff::Timestamp::from_millisecond(epoch_ms).unwrap_or_default();
+    t.to_zoned(jiff::tz::TimeZone::system()).strftime("%H:%M:%S%.3f").to_string()
+}
+
 /// `HH:MM:SS` in local time for epoch milliseconds.
 pub fn local_hms(epoch_ms: i64) -> String {
     let t = jiff::Timestamp::from_millisecond(epoch_ms).unwrap_or_default();

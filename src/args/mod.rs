@@ -5,4 +5,5 @@ pub mod auth;
 pub mod client;
 pub mod duration;
 pub mod loadtest;
+pub mod logs;
 pub mod sessions;

@@ -6,6 +6,7 @@ pub mod client;
 pub mod generate;
 pub mod loadtest;
 pub mod local;
+pub mod logs;
 pub mod provision;
 pub mod sessions;
 
