@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('apis', 'apis', [CompletionResultType]::ParameterValue, 'List and inspect WebSocket APIs')
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The stage''s logs as one stream that speaks WebSocket: tail, trace a connection, summarize')
             [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Send one message to many connections: fast, throttle-aware, with exact accounting')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects')
             [CompletionResult]::new('loadtest', 'loadtest', [CompletionResultType]::ParameterValue, 'Open, hold and measure many connections: connect latency, message round trip, errors')
@@ -352,6 +353,184 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             break
         }
         'wsadm;sessions;help;help' {
+            break
+        }
+        'wsadm;logs' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'The stage''s logs as one time-ordered stream: access log, execution log, Lambda functions')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One connection''s life from the logs: connect, authorizer, messages, invocations, close')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The stage''s log groups (found from its settings, routes and authorizers) and logging findings')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsadm;logs;tail' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this long ago or this time (default: now)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only these kinds of groups (repeatable)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Also read this log group (repeatable); its kind is told by its name')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Read at most N events (the earliest N in the window)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, shared by all groups (CloudWatch''s quota is per account)')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'One connection: its requests, authorizer decision, Lambda invocations, close')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'One route ($connect, $disconnect, $default, send...)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'One user (from the authorizer context or the handler''s log lines)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'A status (410) or a class (4xx, 5xx)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Lines containing TEXT')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often --follow polls')
+            [CompletionResult]::new('--lookback', '--lookback', [CompletionResultType]::ParameterName, 'How far back each --follow poll looks again for late events')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'Failures only: status 4xx/5xx, errors, Lambda errors, close codes 1006/1011')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading: print new events as they arrive (late ones included, never twice)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading: print new events as they arrive (late ones included, never twice)')
+            [CompletionResult]::new('--insights', '--insights', [CompletionResultType]::ParameterName, 'Ask CloudWatch Logs Insights once for all groups (faster over long windows)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;logs;trace' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this long ago or this time (default: now)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only these kinds of groups (repeatable)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Also read this log group (repeatable); its kind is told by its name')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Read at most N events (the earliest N in the window)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, shared by all groups (CloudWatch''s quota is per account)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;logs;summary' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this long ago or this time (default: now)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only these kinds of groups (repeatable)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Also read this log group (repeatable); its kind is told by its name')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Read at most N events (the earliest N in the window)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, shared by all groups (CloudWatch''s quota is per account)')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'One connection: its requests, authorizer decision, Lambda invocations, close')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'One route ($connect, $disconnect, $default, send...)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'One user (from the authorizer context or the handler''s log lines)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'A status (410) or a class (4xx, 5xx)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Lines containing TEXT')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'Failures only: status 4xx/5xx, errors, Lambda errors, close codes 1006/1011')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;logs;groups' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;logs;help' {
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'The stage''s logs as one time-ordered stream: access log, execution log, Lambda functions')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One connection''s life from the logs: connect, authorizer, messages, invocations, close')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The stage''s log groups (found from its settings, routes and authorizers) and logging findings')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsadm;logs;help;tail' {
+            break
+        }
+        'wsadm;logs;help;trace' {
+            break
+        }
+        'wsadm;logs;help;summary' {
+            break
+        }
+        'wsadm;logs;help;groups' {
+            break
+        }
+        'wsadm;logs;help;help' {
             break
         }
         'wsadm;broadcast' {
@@ -674,6 +853,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
         'wsadm;help' {
             [CompletionResult]::new('apis', 'apis', [CompletionResultType]::ParameterValue, 'List and inspect WebSocket APIs')
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The stage''s logs as one stream that speaks WebSocket: tail, trace a connection, summarize')
             [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Send one message to many connections: fast, throttle-aware, with exact accounting')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects')
             [CompletionResult]::new('loadtest', 'loadtest', [CompletionResultType]::ParameterValue, 'Open, hold and measure many connections: connect latency, message round trip, errors')
@@ -712,6 +892,25 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             break
         }
         'wsadm;help;sessions;prune' {
+            break
+        }
+        'wsadm;help;logs' {
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'The stage''s logs as one time-ordered stream: access log, execution log, Lambda functions')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One connection''s life from the logs: connect, authorizer, messages, invocations, close')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The stage''s log groups (found from its settings, routes and authorizers) and logging findings')
+            break
+        }
+        'wsadm;help;logs;tail' {
+            break
+        }
+        'wsadm;help;logs;trace' {
+            break
+        }
+        'wsadm;help;logs;summary' {
+            break
+        }
+        'wsadm;help;logs;groups' {
             break
         }
         'wsadm;help;broadcast' {

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --version 'Print version'
             cand apis 'List and inspect WebSocket APIs'
             cand sessions 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+            cand logs 'The stage''s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
             cand broadcast 'Send one message to many connections: fast, throttle-aware, with exact accounting'
             cand client 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
             cand loadtest 'Open, hold and measure many connections: connect latency, message round trip, errors'
@@ -329,6 +330,173 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;sessions;help;prune'= {
         }
         &'wsadm;sessions;help;help'= {
+        }
+        &'wsadm;logs'= {
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand tail 'The stage''s logs as one time-ordered stream: access log, execution log, Lambda functions'
+            cand trace 'One connection''s life from the logs: connect, authorizer, messages, invocations, close'
+            cand summary 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
+            cand groups 'The stage''s log groups (found from its settings, routes and authorizers) and logging findings'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsadm;logs;tail'= {
+            cand --since 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)'
+            cand --until 'Up to this long ago or this time (default: now)'
+            cand --only 'Only these kinds of groups (repeatable)'
+            cand --group 'Also read this log group (repeatable); its kind is told by its name'
+            cand --limit 'Read at most N events (the earliest N in the window)'
+            cand --rate 'FilterLogEvents requests per second, shared by all groups (CloudWatch''s quota is per account)'
+            cand --connection 'One connection: its requests, authorizer decision, Lambda invocations, close'
+            cand --route 'One route ($connect, $disconnect, $default, send...)'
+            cand --user 'One user (from the authorizer context or the handler''s log lines)'
+            cand --status 'A status (410) or a class (4xx, 5xx)'
+            cand --grep 'Lines containing TEXT'
+            cand --interval 'How often --follow polls'
+            cand --lookback 'How far back each --follow poll looks again for late events'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --errors 'Failures only: status 4xx/5xx, errors, Lambda errors, close codes 1006/1011'
+            cand -f 'Keep reading: print new events as they arrive (late ones included, never twice)'
+            cand --follow 'Keep reading: print new events as they arrive (late ones included, never twice)'
+            cand --insights 'Ask CloudWatch Logs Insights once for all groups (faster over long windows)'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;logs;trace'= {
+            cand --since 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)'
+            cand --until 'Up to this long ago or this time (default: now)'
+            cand --only 'Only these kinds of groups (repeatable)'
+            cand --group 'Also read this log group (repeatable); its kind is told by its name'
+            cand --limit 'Read at most N events (the earliest N in the window)'
+            cand --rate 'FilterLogEvents requests per second, shared by all groups (CloudWatch''s quota is per account)'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;logs;summary'= {
+            cand --since 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)'
+            cand --until 'Up to this long ago or this time (default: now)'
+            cand --only 'Only these kinds of groups (repeatable)'
+            cand --group 'Also read this log group (repeatable); its kind is told by its name'
+            cand --limit 'Read at most N events (the earliest N in the window)'
+            cand --rate 'FilterLogEvents requests per second, shared by all groups (CloudWatch''s quota is per account)'
+            cand --connection 'One connection: its requests, authorizer decision, Lambda invocations, close'
+            cand --route 'One route ($connect, $disconnect, $default, send...)'
+            cand --user 'One user (from the authorizer context or the handler''s log lines)'
+            cand --status 'A status (410) or a class (4xx, 5xx)'
+            cand --grep 'Lines containing TEXT'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --errors 'Failures only: status 4xx/5xx, errors, Lambda errors, close codes 1006/1011'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;logs;groups'= {
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;logs;help'= {
+            cand tail 'The stage''s logs as one time-ordered stream: access log, execution log, Lambda functions'
+            cand trace 'One connection''s life from the logs: connect, authorizer, messages, invocations, close'
+            cand summary 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
+            cand groups 'The stage''s log groups (found from its settings, routes and authorizers) and logging findings'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsadm;logs;help;tail'= {
+        }
+        &'wsadm;logs;help;trace'= {
+        }
+        &'wsadm;logs;help;summary'= {
+        }
+        &'wsadm;logs;help;groups'= {
+        }
+        &'wsadm;logs;help;help'= {
         }
         &'wsadm;broadcast'= {
             cand --room 'The connections in this room'
@@ -637,6 +805,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help'= {
             cand apis 'List and inspect WebSocket APIs'
             cand sessions 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+            cand logs 'The stage''s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
             cand broadcast 'Send one message to many connections: fast, throttle-aware, with exact accounting'
             cand client 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
             cand loadtest 'Open, hold and measure many connections: connect latency, message round trip, errors'
@@ -667,6 +836,20 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help;sessions;kick'= {
         }
         &'wsadm;help;sessions;prune'= {
+        }
+        &'wsadm;help;logs'= {
+            cand tail 'The stage''s logs as one time-ordered stream: access log, execution log, Lambda functions'
+            cand trace 'One connection''s life from the logs: connect, authorizer, messages, invocations, close'
+            cand summary 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
+            cand groups 'The stage''s log groups (found from its settings, routes and authorizers) and logging findings'
+        }
+        &'wsadm;help;logs;tail'= {
+        }
+        &'wsadm;help;logs;trace'= {
+        }
+        &'wsadm;help;logs;summary'= {
+        }
+        &'wsadm;help;logs;groups'= {
         }
         &'wsadm;help;broadcast'= {
         }

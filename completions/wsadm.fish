@@ -43,6 +43,7 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -s h -l help -d 'Print help (s
 complete -c wsadm -n "__fish_wsadm_needs_command" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "apis" -d 'List and inspect WebSocket APIs'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "logs" -d 'The stage\'s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
@@ -268,6 +269,141 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "kick" -d 'Close connections (DeleteConnection) and remove their records'
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove the records of connections API Gateway no longer knows (410)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -f -a "tail" -d 'The stage\'s logs as one time-ordered stream: access log, execution log, Lambda functions'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -f -a "trace" -d 'One connection\'s life from the logs: connect, authorizer, messages, invocations, close'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -f -a "summary" -d 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -f -a "groups" -d 'The stage\'s log groups (found from its settings, routes and authorizers) and logging findings'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l since -d 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l until -d 'Up to this long ago or this time (default: now)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l only -d 'Only these kinds of groups (repeatable)' -r -f -a "access\t'The stage\'s access log (its destination ARN)'
+execution\t'API Gateway\'s execution log (API-Gateway-Execution-Logs_{apiId}/{stage})'
+lambda\t'The log groups of the functions the routes and the authorizer call'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l group -d 'Also read this log group (repeatable); its kind is told by its name' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l limit -d 'Read at most N events (the earliest N in the window)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l rate -d 'FilterLogEvents requests per second, shared by all groups (CloudWatch\'s quota is per account)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l connection -d 'One connection: its requests, authorizer decision, Lambda invocations, close' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l route -d 'One route ($connect, $disconnect, $default, send...)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l user -d 'One user (from the authorizer context or the handler\'s log lines)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l status -d 'A status (410) or a class (4xx, 5xx)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l grep -d 'Lines containing TEXT' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l interval -d 'How often --follow polls' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l lookback -d 'How far back each --follow poll looks again for late events' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l errors -d 'Failures only: status 4xx/5xx, errors, Lambda errors, close codes 1006/1011'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Keep reading: print new events as they arrive (late ones included, never twice)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l insights -d 'Ask CloudWatch Logs Insights once for all groups (faster over long windows)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l since -d 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l until -d 'Up to this long ago or this time (default: now)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l only -d 'Only these kinds of groups (repeatable)' -r -f -a "access\t'The stage\'s access log (its destination ARN)'
+execution\t'API Gateway\'s execution log (API-Gateway-Execution-Logs_{apiId}/{stage})'
+lambda\t'The log groups of the functions the routes and the authorizer call'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l group -d 'Also read this log group (repeatable); its kind is told by its name' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l limit -d 'Read at most N events (the earliest N in the window)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l rate -d 'FilterLogEvents requests per second, shared by all groups (CloudWatch\'s quota is per account)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l since -d 'From this long ago (10m, 2h, 1d) or this time (2026-11-29T10:00:00Z)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l until -d 'Up to this long ago or this time (default: now)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l only -d 'Only these kinds of groups (repeatable)' -r -f -a "access\t'The stage\'s access log (its destination ARN)'
+execution\t'API Gateway\'s execution log (API-Gateway-Execution-Logs_{apiId}/{stage})'
+lambda\t'The log groups of the functions the routes and the authorizer call'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l group -d 'Also read this log group (repeatable); its kind is told by its name' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l limit -d 'Read at most N events (the earliest N in the window)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l rate -d 'FilterLogEvents requests per second, shared by all groups (CloudWatch\'s quota is per account)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l connection -d 'One connection: its requests, authorizer decision, Lambda invocations, close' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l route -d 'One route ($connect, $disconnect, $default, send...)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l user -d 'One user (from the authorizer context or the handler\'s log lines)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l status -d 'A status (410) or a class (4xx, 5xx)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l grep -d 'Lines containing TEXT' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l errors -d 'Failures only: status 4xx/5xx, errors, Lambda errors, close codes 1006/1011'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "tail" -d 'The stage\'s logs as one time-ordered stream: access log, execution log, Lambda functions'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "trace" -d 'One connection\'s life from the logs: connect, authorizer, messages, invocations, close'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "groups" -d 'The stage\'s log groups (found from its settings, routes and authorizers) and logging findings'
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l room -d 'The connections in this room' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l user -d 'The connections of this user' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l connection -d 'These connection ids (repeatable)' -r
@@ -528,21 +664,26 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions broadcast client loadtest provision destroy local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "logs" -d 'The stage\'s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "show" -d 'One connection: GetConnection beside its session record'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "kick" -d 'Close connections (DeleteConnection) and remove their records'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Remove the records of connections API Gateway no longer knows (410)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "tail" -d 'The stage\'s logs as one time-ordered stream: access log, execution log, Lambda functions'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "trace" -d 'One connection\'s life from the logs: connect, authorizer, messages, invocations, close'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "summary" -d 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "groups" -d 'The stage\'s log groups (found from its settings, routes and authorizers) and logging findings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into a directory'

@@ -1,6 +1,8 @@
 //! Running the built `wsadm` binary in tests, with the loopback guard on.
 #![allow(dead_code)]
 
+pub mod stack;
+
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 

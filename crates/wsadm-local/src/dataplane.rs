@@ -446,6 +446,8 @@ impl Emulator {
             .flatten();
         let request_id = new_id(6);
         let mut rec = self.record_for(conn, "DISCONNECT", "$disconnect", &request_id);
+        rec.close_code = Some(code);
+        rec.close_reason = Some(reason.to_string());
         if let Some(integ) = integ {
             let ev = events::disconnect(
                 &self.event_context(conn, &request_id, vars),
