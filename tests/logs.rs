@@ -4,7 +4,6 @@
 mod common;
 
 use common::stack::{connect, local, recv, send, token, Local, SECRET};
-use futures::SinkExt;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};

@@ -9,7 +9,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use wsadm_core::logs::follow::GroupSource;
-use wsadm_core::logs::{Correlator, Filter, Follow, LogEvent, Source, StageLogs};
+use wsadm_core::logs::{Correlator, Filter, Follow, Kind, LogEvent, Source, StageLogs};
 use wsadm_core::{Error, ErrorKind};
 
 /// What was read, known once the stream ends (or at each poll, for `--follow`).
@@ -163,6 +163,20 @@ fn message(e: &LogEvent) -> String {
         }
         if let Some(u) = &e.user {
             m.push_str(&format!(" user={u}"));
+        }
+        if let Some(err) = &e.error {
+            m.push_str(&format!(" error={err}"));
+        }
+        return m;
+    }
+    if e.kind == Kind::Handler {
+        // The handler's JSON line as its message and the fields that matter.
+        let mut m = format!("[{}] {}", e.level.as_deref().unwrap_or("-"), e.text.as_deref().unwrap_or("-"));
+        if let Some(u) = &e.user {
+            m.push_str(&format!(" user={u}"));
+        }
+        if let Some(l) = e.latency_ms {
+            m.push_str(&format!(" in {l:.0} ms"));
         }
         if let Some(err) = &e.error {
             m.push_str(&format!(" error={err}"));

@@ -67,7 +67,13 @@ impl Report for TraceReport {
         rows.push(("Messages".into(), format!("{} ({} failed)", t.messages, t.errors)));
         rows.push(("Lambda invocations".into(), t.lambda_invocations.to_string()));
         rows.push(("@connections calls".into(), t.connection_api_calls.to_string()));
-        rows.push(("Disconnected at".into(), cell(t.disconnected_at.as_deref())));
+        rows.push((
+            "Disconnected at".into(),
+            t.disconnected_at.clone().unwrap_or_else(|| {
+                "- (no $disconnect logged: still open, or dropped without one; `wsadm sessions show` asks API Gateway)"
+                    .into()
+            }),
+        ));
         if let Some(ms) = t.duration_ms {
             rows.push(("Duration".into(), crate::commands::sessions::human(ms / 1000)));
         }
