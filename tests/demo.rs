@@ -24,6 +24,9 @@ fn demo_runs_and_shows_the_api() {
         "$ wsadm sessions kick --api chat --stage prod --user bob --yes",
         "$ wsadm sessions prune",
         "(bob and erin are back with new connection ids",
+        "$ wsadm logs summary --api chat --stage prod",
+        "$ wsadm logs trace ",
+        "User                erin",
         "$ wsadm destroy --name chat --yes",
         "demo: done",
     ] {
@@ -33,5 +36,7 @@ fn demo_runs_and_shows_the_api() {
     assert!(broadcast.lines().any(|l| l.starts_with("Delivered") && l.trim_end().ends_with(" 3")), "{broadcast}");
     let prune = stdout.split("$ wsadm sessions prune").nth(1).unwrap();
     assert!(prune.lines().any(|l| l.starts_with("Gone (410)") && l.trim_end().ends_with(" 1")), "{prune}");
+    let tail = stdout.split("$ wsadm logs tail").nth(1).unwrap();
+    assert!(tail.lines().any(|l| l.contains("DISCONNECT $disconnect -> 200") && l.contains("user=bob")), "{tail}");
     assert!(!stderr.contains("step failed"), "{stderr}");
 }
