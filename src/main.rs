@@ -86,7 +86,11 @@ async fn logs(ctx: &Ctx, printer: &Printer, l: args::logs::LogsCommand) -> Resul
     let warn = |findings: &[wsadm_core::logs::Finding]| {
         if printer.format == output::OutputFormat::Table {
             for f in findings {
-                printer.warn(&f.message, f.hint.as_deref());
+                let label = match f.severity {
+                    wsadm_core::logs::groups::Severity::Warning => "warning",
+                    wsadm_core::logs::groups::Severity::Info => "note",
+                };
+                printer.warn(label, &f.message, f.hint.as_deref());
             }
         }
     };

@@ -362,11 +362,11 @@ impl Printer {
         Ok(())
     }
 
-    /// A warning before the output (e.g. logging that is off), on stderr: a line and a hint.
-    pub fn warn(&self, message: &str, hint: Option<&str>) {
+    /// A warning or note before the output (e.g. logging that is off), on stderr: a line and a hint.
+    pub fn warn(&self, label: &str, message: &str, hint: Option<&str>) {
         let (yellow, reset) = if self.err_color { (YELLOW, RESET) } else { ("", "") };
         let mut e = std::io::stderr().lock();
-        let _ = writeln!(e, "{yellow}warning:{reset} {message}");
+        let _ = writeln!(e, "{yellow}{label}:{reset} {message}");
         if let Some(h) = hint {
             let _ = writeln!(e, "  hint: {h}");
         }

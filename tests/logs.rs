@@ -240,4 +240,20 @@ async fn logs_bad_input_and_stages_without_logging() {
     assert_eq!(g["access_logging"], false);
     assert_eq!(g["logging_level"], "OFF");
     assert!(!g["findings"].as_array().unwrap().is_empty(), "{g:#}");
+    let says = |g: &Value, what: &str| {
+        g["findings"].as_array().unwrap().iter().any(|f| f["message"].as_str().unwrap().contains(what))
+    };
+    assert!(!says(&g, "CloudWatch role"), "wsadm local sets the account's role: {g:#}");
+
+    // Without the account's CloudWatch role API Gateway writes no logs at all: said first.
+    let apigw = aws_sdk_apigateway::Client::new(&l.sdk);
+    let op = aws_sdk_apigateway::types::PatchOperation::builder()
+        .op(aws_sdk_apigateway::types::Op::Replace)
+        .path("/cloudwatchRoleArn")
+        .value("")
+        .build();
+    apigw.update_account().patch_operations(op).send().await.unwrap();
+    let g = l.run(&["logs", "groups", "--api", "chat", "--stage", "prod", "-o", "json"]).ok().json();
+    assert!(says(&g, "no CloudWatch role for API Gateway"), "{g:#}");
+    assert_eq!(g["findings"][0]["severity"], "warning", "{g:#}");
 }

@@ -45,20 +45,36 @@ fn generate(target: usize) -> Groups {
         conn += 1;
         let cid = id(conn, 15);
         let user = format!("user{}", conn % 5000);
-        let routes: Vec<(&str, &str, usize)> =
-            [("$connect", "CONNECT", 0), ("send", "MESSAGE", 1), ("send", "MESSAGE", 1), ("join", "MESSAGE", 1), ("$disconnect", "DISCONNECT", 2)]
-                .into();
+        let routes: Vec<(&str, &str, usize)> = [
+            ("$connect", "CONNECT", 0),
+            ("send", "MESSAGE", 1),
+            ("send", "MESSAGE", 1),
+            ("join", "MESSAGE", 1),
+            ("$disconnect", "DISCONNECT", 2),
+        ]
+        .into();
         for (route, ev_type, f) in routes {
             t += 3;
             seq += 1;
             let rid = id(seq << 8, 11);
-            let lid = format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", seq, seq & 0xffff, seq & 0xfff, conn & 0xfff, seq * 7);
+            let lid =
+                format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", seq, seq & 0xffff, seq & 0xfff, conn & 0xfff, seq * 7);
             let push = |v: &mut Vec<RawEvent>, stream: &str, ts: i64, message: String| {
-                v.push(RawEvent { stream: stream.into(), event_id: format!("{ts}{:012}", v.len()), timestamp_ms: ts, message });
+                v.push(RawEvent {
+                    stream: stream.into(),
+                    event_id: format!("{ts}{:012}", v.len()),
+                    timestamp_ms: ts,
+                    message,
+                });
             };
-            push(&mut g.access, "a", t, format!(
-                r#"{{"requestId":"{rid}","requestTime":"{t}","connectionId":"{cid}","eventType":"{ev_type}","routeKey":"{route}","status":"200","integrationLatency":"12","authorizerError":"-","errorMessage":"-","sourceIp":"203.0.113.7","userAgent":"chat-web/3.1"}}"#
-            ));
+            push(
+                &mut g.access,
+                "a",
+                t,
+                format!(
+                    r#"{{"requestId":"{rid}","requestTime":"{t}","connectionId":"{cid}","eventType":"{ev_type}","routeKey":"{route}","status":"200","integrationLatency":"12","authorizerError":"-","errorMessage":"-","sourceIp":"203.0.113.7","userAgent":"chat-web/3.1"}}"#
+                ),
+            );
             let ex = |l: &str| format!("({rid}) {l}");
             for line in [
                 ex(&format!("Extended Request Id: {rid}")),
@@ -66,15 +82,22 @@ fn generate(target: usize) -> Groups {
                 ex(&format!("WebSocket Request Route: [{route}]")),
                 ex(&format!("WebSocket API [{API}] received message from client [Connection Id: {cid}].")),
                 ex(&format!("AWS Integration Endpoint RequestId : {lid}")),
-                ex(&format!("Message from client [Connection Id: {cid}] sent to API [{API}] with response status code [200].")),
+                ex(&format!(
+                    "Message from client [Connection Id: {cid}] sent to API [{API}] with response status code [200]."
+                )),
             ] {
                 push(&mut g.execution, "e", t, line);
             }
             let lam = &mut g.lambda[f];
             push(lam, "l", t + 1, format!("START RequestId: {lid} Version: $LATEST"));
-            push(lam, "l", t + 1, format!(
-                r#"{{"level":"INFO","fields":{{"message":"handled","connection_id":"{cid}","route":"{route}","user":"{user}","status":200,"latency_ms":11}},"target":"wsadm_handler::chat"}}"#
-            ));
+            push(
+                lam,
+                "l",
+                t + 1,
+                format!(
+                    r#"{{"level":"INFO","fields":{{"message":"handled","connection_id":"{cid}","route":"{route}","user":"{user}","status":200,"latency_ms":11}},"target":"wsadm_handler::chat"}}"#
+                ),
+            );
             push(lam, "l", t + 2, format!("END RequestId: {lid}"));
             push(lam, "l", t + 2, format!("REPORT RequestId: {lid}\tDuration: 11.52 ms\tBilled Duration: 12 ms\tMemory Size: 256 MB\tMax Memory Used: 41 MB"));
             total += 11;
@@ -86,7 +109,9 @@ fn generate(target: usize) -> Groups {
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -134,6 +159,7 @@ fn main() {
         "{}",
         serde_json::json!({
             "events": events_in,
+            "event_struct_bytes": std::mem::size_of::<wsadm_core::logs::LogEvent>(),
             "generated_secs": generated_secs,
             "parse_secs": parse_secs,
             "merge_secs": merge_secs,

@@ -31,6 +31,11 @@ impl Aws {
         aws_sdk_apigatewayv2::Client::new(&self.config)
     }
 
+    /// API Gateway's v1 API, for the account settings (the CloudWatch role) v2 does not expose.
+    pub fn apigateway_account(&self) -> aws_sdk_apigateway::Client {
+        aws_sdk_apigateway::Client::new(&self.config)
+    }
+
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::new(&self.config)
     }

@@ -85,6 +85,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     config.faults.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let faults = Arc::new(FaultState::new(config.faults.clone()));
     let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
+    set_cloudwatch_role(&sdk, &config.account_id).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
     let telemetry = Telemetry::new(&sdk);
     telemetry.spawn(config.limits.metrics_interval);
@@ -120,6 +121,23 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         }
     });
     Ok(Running { addr, emulator, task })
+}
+
+/// The local account is set up for logging as an operator's account would be: API Gateway's
+/// CloudWatch role (an account setting, kept by moto), which `wsadm logs` checks.
+async fn set_cloudwatch_role(sdk: &aws_config::SdkConfig, account_id: &str) {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    let op = PatchOperation::builder()
+        .op(Op::Replace)
+        .path("/cloudwatchRoleArn")
+        .value(format!("arn:aws:iam::{account_id}:role/wsadm-local-apigateway-cloudwatch"))
+        .build();
+    if let Err(e) = aws_sdk_apigateway::Client::new(sdk).update_account().patch_operations(op).send().await {
+        tracing::warn!(
+            "cannot set the account's CloudWatch role in moto: {}",
+            aws_smithy_types::error::display::DisplayErrorContext(&e)
+        );
+    }
 }
 
 /// The SDK configuration the in-process handlers use: everything goes to moto.

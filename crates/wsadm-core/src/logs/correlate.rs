@@ -93,7 +93,11 @@ impl<K: Hash + Eq + Clone, V: Default> Bounded<K, V> {
     }
 
     fn entry(&mut self, k: &K) -> &mut V {
-        if !self.map.contains_key(k) {
+        // The common case (a key seen before) clones nothing.
+        if self.map.contains_key(k) {
+            return self.map.get_mut(k).expect("present");
+        }
+        {
             while self.map.len() >= self.cap {
                 match self.order.pop_front() {
                     Some(old) => {

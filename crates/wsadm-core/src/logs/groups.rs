@@ -322,38 +322,43 @@ pub async fn discover(aws: &Aws, api_id: &str, stage: &str) -> Result<StageLogs,
     let mut plan = plan(api_id, &stage_obj, &routes, &integrations, &authorizers);
     plan.logs.findings.extend(findings);
 
+    // The functions' logging settings, the groups' existence and the account's CloudWatch role
+    // are independent reads: made concurrently, so discovery costs one round trip of each kind.
     let lambda = aws.lambda();
-    for f in &plan.functions {
+    let configs =
+        futures::future::join_all(plan.functions.iter().map(|f| {
+            let lambda = lambda.clone();
+            async move {
+                lambda.get_function_configuration().function_name(&f.id).send().await.ctx("GetFunctionConfiguration")
+            }
+        }))
+        .await;
+    for (f, config) in plan.functions.iter().zip(configs) {
         let roles = f.roles.join(", ");
-        let group =
-            match lambda.get_function_configuration().function_name(&f.id).send().await.ctx("GetFunctionConfiguration")
-            {
-                Ok(c) => c
-                    .logging_config()
-                    .and_then(|l| l.log_group())
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("/aws/lambda/{}", c.function_name().unwrap_or(&f.name))),
-                Err(Error::Service { code, .. }) if code == "ResourceNotFoundException" => {
-                    plan.logs.findings.push(finding(
-                        Severity::Warning,
-                        format!("function {} ({roles}) does not exist", f.name),
-                        Some("fix the integration or authorizer URI, or deploy the function (`wsadm provision`)"),
-                    ));
-                    continue;
-                }
-                Err(e) => {
-                    // Lambda's default group, with a note: the function's own setting could not be read.
-                    plan.logs.findings.push(finding(
-                        Severity::Info,
-                        format!(
-                            "cannot read function {}'s logging config ({e}); assuming /aws/lambda/{}",
-                            f.name, f.name
-                        ),
-                        None,
-                    ));
-                    format!("/aws/lambda/{}", f.name)
-                }
-            };
+        let group = match config {
+            Ok(c) => c
+                .logging_config()
+                .and_then(|l| l.log_group())
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("/aws/lambda/{}", c.function_name().unwrap_or(&f.name))),
+            Err(Error::Service { code, .. }) if code == "ResourceNotFoundException" => {
+                plan.logs.findings.push(finding(
+                    Severity::Warning,
+                    format!("function {} ({roles}) does not exist", f.name),
+                    Some("fix the integration or authorizer URI, or deploy the function (`wsadm provision`)"),
+                ));
+                continue;
+            }
+            Err(e) => {
+                // Lambda's default group, with a note: the function's own setting could not be read.
+                plan.logs.findings.push(finding(
+                    Severity::Info,
+                    format!("cannot read function {}'s logging config ({e}); assuming /aws/lambda/{}", f.name, f.name),
+                    None,
+                ));
+                format!("/aws/lambda/{}", f.name)
+            }
+        };
         match plan.logs.groups.iter_mut().find(|g| g.name == group) {
             Some(g) => g.role = format!("{}, {roles}", g.role),
             None => plan.logs.groups.push(LogGroup {
@@ -367,8 +372,12 @@ pub async fn discover(aws: &Aws, api_id: &str, stage: &str) -> Result<StageLogs,
     }
 
     let logs = aws.logs();
-    for g in plan.logs.groups.iter_mut() {
-        g.exists = group_exists(&logs, &g.name).await.ok();
+    let (exists, account) = futures::join!(
+        futures::future::join_all(plan.logs.groups.iter().map(|g| group_exists(&logs, &g.name))),
+        cloudwatch_role(aws)
+    );
+    for (g, e) in plan.logs.groups.iter_mut().zip(exists) {
+        g.exists = e.ok();
         if g.exists == Some(false) {
             plan.logs.findings.push(finding(
                 Severity::Info,
@@ -377,7 +386,30 @@ pub async fn discover(aws: &Aws, api_id: &str, stage: &str) -> Result<StageLogs,
             ));
         }
     }
+    match account {
+        Ok(Some(_)) => {}
+        Ok(None) => plan.logs.findings.insert(
+            0,
+            finding(
+                Severity::Warning,
+                "this account has no CloudWatch role for API Gateway in this region: API Gateway writes no execution or access logs",
+                Some("create a role API Gateway can assume with AmazonAPIGatewayPushToCloudWatchLogs, then `aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=ROLE_ARN`"),
+            ),
+        ),
+        Err(e) => plan.logs.findings.push(finding(
+            Severity::Info,
+            format!("cannot read the account's API Gateway settings ({e}): whether a CloudWatch role is set is unknown"),
+            None,
+        )),
+    }
     Ok(plan.logs)
+}
+
+/// The account's CloudWatch role for API Gateway (API Gateway's account settings, shared by REST
+/// and WebSocket APIs): without one, no stage of the region writes execution or access logs.
+pub async fn cloudwatch_role(aws: &Aws) -> Result<Option<String>, Error> {
+    let account = aws.apigateway_account().get_account().send().await.ctx("GetAccount")?;
+    Ok(account.cloudwatch_role_arn().filter(|a| !a.is_empty()).map(str::to_string))
 }
 
 /// Whether a group of exactly this name exists (DescribeLogGroups by prefix, a few pages at most).

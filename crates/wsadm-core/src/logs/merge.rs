@@ -28,51 +28,61 @@ pub fn event_order(a: &LogEvent, b: &LogEvent) -> Ordering {
         .then_with(|| a.stream.cmp(&b.stream))
 }
 
-/// The heap's view of a batch's next event.
-struct Head {
-    event: LogEvent,
-    batch: usize,
-}
-
-impl PartialEq for Head {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Head {}
-impl PartialOrd for Head {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Head {
-    fn cmp(&self, o: &Self) -> Ordering {
-        event_order(&self.event, &o.event).then(self.batch.cmp(&o.batch))
-    }
-}
-
 /// Merges batches into one stream ordered by [`event_order`] (a k-way merge; each batch is
-/// sorted first, which costs little when it already is).
+/// sorted first, unless it already is). The heap holds small keys, not events: events are
+/// large, and each is moved once, into the output.
 pub fn merge(batches: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
     let total = batches.iter().map(Vec::len).sum();
-    let mut iters: Vec<std::vec::IntoIter<LogEvent>> = batches
+    let mut batches: Vec<Vec<LogEvent>> = batches
         .into_iter()
         .map(|mut b| {
-            b.sort_by(event_order);
-            b.into_iter()
+            if !b.is_sorted_by(|x, y| event_order(x, y) != Ordering::Greater) {
+                b.sort_by(event_order);
+            }
+            b
         })
         .collect();
-    let mut heap = BinaryHeap::with_capacity(iters.len());
-    for (batch, it) in iters.iter_mut().enumerate() {
-        if let Some(event) = it.next() {
-            heap.push(Reverse(Head { event, batch }));
-        }
+    // Equal times across batches: the one whose head sorts first (group, then event id).
+    let mut heads: Vec<std::vec::IntoIter<LogEvent>> = Vec::with_capacity(batches.len());
+    let mut next: Vec<Option<LogEvent>> = Vec::with_capacity(batches.len());
+    for b in batches.drain(..) {
+        let mut it = b.into_iter();
+        next.push(it.next());
+        heads.push(it);
     }
+    let mut heap: BinaryHeap<Reverse<(i64, usize)>> =
+        next.iter().enumerate().filter_map(|(i, e)| e.as_ref().map(|e| Reverse((e.timestamp_ms, i)))).collect();
     let mut out = Vec::with_capacity(total);
-    while let Some(Reverse(Head { event, batch })) = heap.pop() {
-        out.push(event);
-        if let Some(next) = iters[batch].next() {
-            heap.push(Reverse(Head { event: next, batch }));
+    while let Some(Reverse((ts, i))) = heap.pop() {
+        // Among the batches whose head has this time, take the one that sorts first.
+        let mut best = i;
+        let mut tied = Vec::new();
+        while let Some(Reverse((t, j))) = heap.peek().copied() {
+            if t != ts {
+                break;
+            }
+            heap.pop();
+            tied.push(j);
+        }
+        for &j in &tied {
+            if let (Some(a), Some(b)) = (&next[j], &next[best]) {
+                if event_order(a, b) == Ordering::Less {
+                    best = j;
+                }
+            }
+        }
+        tied.push(i);
+        for j in tied {
+            if j != best {
+                heap.push(Reverse((ts, j)));
+            }
+        }
+        if let Some(e) = next[best].take() {
+            out.push(e);
+        }
+        next[best] = heads[best].next();
+        if let Some(e) = &next[best] {
+            heap.push(Reverse((e.timestamp_ms, best)));
         }
     }
     out
