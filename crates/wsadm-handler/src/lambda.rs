@@ -7,6 +7,7 @@ use crate::chat::{Chat, ChatConfig};
 use crate::ports::{Gateway, SystemClock};
 use aws_lambda_events::apigw::{ApiGatewayCustomAuthorizerRequestTypeRequest, ApiGatewayWebsocketProxyRequest};
 use serde_json::Value;
+use std::sync::Arc;
 use wsadm_core::store::SessionStore;
 
 /// Why an invocation failed (what Lambda reports as the function error).
@@ -23,12 +24,13 @@ pub enum InvokeError {
 
 pub struct Functions<G: Gateway> {
     chat: Result<Chat<SessionStore, G, SystemClock>, String>,
-    authorizer: Result<Authorizer, String>,
+    authorizer: Result<Arc<Authorizer>, String>,
 }
 
 impl<G: Gateway> Functions<G> {
     /// Builds whatever the environment configures: the chat handlers need `WSADM_TABLE`, the
-    /// authorizer needs one of the `WSADM_JWT_*`/`WSADM_JWKS_*` key settings.
+    /// authorizer needs one of the `WSADM_JWT_*`/`WSADM_JWKS_*` key settings. A secret in Secrets
+    /// Manager is read through `sdk`, starting now (cold start) when a Tokio runtime is running.
     pub fn from_env(get: impl Fn(&str) -> Option<String>, sdk: &aws_config::SdkConfig, gateway: G) -> Self {
         let chat = match (get("WSADM_TABLE").filter(|t| !t.is_empty()), ChatConfig::from_env(&get)) {
             (Some(table), Ok(cfg)) => {
@@ -37,7 +39,17 @@ impl<G: Gateway> Functions<G> {
             (None, _) => Err("WSADM_TABLE is not set".to_string()),
             (_, Err(e)) => Err(e.to_string()),
         };
-        let authorizer = AuthConfig::from_env(&get).map(Authorizer::new).map_err(|e| e.to_string());
+        let authorizer = AuthConfig::from_env(&get)
+            .and_then(|config| Authorizer::with_sdk(config, sdk))
+            .map(Arc::new)
+            .map_err(|e| e.to_string());
+        if let (Ok(auth), Ok(runtime)) = (&authorizer, tokio::runtime::Handle::try_current()) {
+            if auth.secret_cache().is_some() {
+                let auth = auth.clone();
+                // The outcome is logged by the cache; the first `$connect` waits for this read.
+                runtime.spawn(async move { auth.warm_up().await });
+            }
+        }
         Functions { chat, authorizer }
     }
 

@@ -1,9 +1,12 @@
 //! The JWKS: fetched (or read from a file) on first use, cached for the TTL, refetched for an
-//! unknown `kid` at most every 30 seconds, and kept when a refresh fails.
+//! unknown `kid` at most every 30 seconds. A failed fetch backs off (1 s doubling to 60 s, see
+//! [`Backoff`]) whether or not a key set was ever loaded, and connections that arrive during the
+//! back-off are answered at once from what is cached (or refused when nothing is). A cached set
+//! keeps being used while refreshes fail, but never longer than the max age after it was loaded.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty, Limited};
@@ -15,27 +18,15 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::backoff::Backoff;
 use super::config::JwksSource;
 use super::rejection::Rejection;
+use crate::ports::Clock;
 
-/// Unknown kids and failed refreshes refetch at most this often, so bad tokens cannot hammer the JWKS endpoint.
+/// Unknown kids refetch at most this often, so bad tokens cannot hammer the JWKS endpoint.
 const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_JWKS_BYTES: usize = 1 << 20;
-
-/// The time source of the JWKS cache, replaceable in tests.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> Instant;
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 enum FetchError {
@@ -61,6 +52,7 @@ type HttpClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Empty<Byte
 pub struct JwksCache {
     source: JwksSource,
     ttl: Duration,
+    max_age: Duration,
     clock: Arc<dyn Clock>,
     client: OnceLock<HttpClient>,
     fetches: AtomicU64,
@@ -70,40 +62,49 @@ pub struct JwksCache {
 #[derive(Default)]
 struct CacheState {
     keys: Option<KeySet>,
-    loaded_at: Option<Instant>,
-    attempted_at: Option<Instant>,
-    failed_at: Option<Instant>,
+    /// When `keys` was loaded (clock milliseconds).
+    loaded_at_ms: i64,
+    attempted_at_ms: Option<i64>,
+    backoff: Backoff,
 }
 
 impl CacheState {
-    fn needs_refresh(&self, now: Instant, ttl: Duration) -> bool {
-        let Some(loaded_at) = self.loaded_at else {
-            return true;
-        };
-        let stale = now.saturating_duration_since(loaded_at) >= ttl;
-        // After a failed refresh the stale set stays in use; retry only after the back-off.
-        stale && !within(self.failed_at, now, MIN_REFETCH_INTERVAL)
+    fn age(&self, now_ms: i64) -> Option<Duration> {
+        self.keys.as_ref().map(|_| Duration::from_millis(now_ms.saturating_sub(self.loaded_at_ms).max(0) as u64))
     }
 
-    fn lookup(&self, kid: Option<&str>, alg: Algorithm) -> Result<Option<DecodingKey>, Rejection> {
-        let keys = self.keys.as_ref().ok_or(Rejection::JwksUnavailable)?;
-        keys.find(kid, alg).map(|key| key.cloned())
+    fn needs_refresh(&self, now_ms: i64, ttl: Duration) -> bool {
+        let stale = self.age(now_ms).is_none_or(|age| age >= ttl);
+        // While failing, the next attempt waits for the back-off; the cached set (if any) stays in use.
+        stale && self.backoff.may_try(now_ms)
     }
-}
 
-fn within(at: Option<Instant>, now: Instant, interval: Duration) -> bool {
-    at.is_some_and(|at| now.saturating_duration_since(at) < interval)
+    /// The key set, unless it is older than `max_age` (then it is no longer trusted).
+    fn usable(&self, now_ms: i64, max_age: Duration) -> Result<&KeySet, Rejection> {
+        match (&self.keys, self.age(now_ms)) {
+            (Some(keys), Some(age)) if age < max_age => Ok(keys),
+            _ => Err(Rejection::JwksUnavailable),
+        }
+    }
+
+    fn lookup(
+        &self,
+        now_ms: i64,
+        max_age: Duration,
+        kid: Option<&str>,
+        alg: Algorithm,
+    ) -> Result<Option<DecodingKey>, Rejection> {
+        self.usable(now_ms, max_age)?.find(kid, alg).map(|key| key.cloned())
+    }
 }
 
 impl JwksCache {
-    pub fn new(source: JwksSource, ttl: Duration) -> Self {
-        Self::with_clock(source, ttl, Arc::new(SystemClock))
-    }
-
-    pub fn with_clock(source: JwksSource, ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+    /// `ttl`: refresh after this long; `max_age`: distrust a set this old that could not be refreshed.
+    pub(super) fn new(source: JwksSource, ttl: Duration, max_age: Duration, clock: Arc<dyn Clock>) -> Self {
         JwksCache {
             source,
             ttl,
+            max_age,
             clock,
             client: OnceLock::new(),
             fetches: AtomicU64::new(0),
@@ -119,34 +120,44 @@ impl JwksCache {
     /// The key for a token's `kid` and algorithm, refetching on an unknown kid (rate-limited).
     pub(super) async fn key_for(&self, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey, Rejection> {
         let mut state = self.state.lock().await;
-        let now = self.clock.now();
+        let now = self.clock.now_ms();
         if state.needs_refresh(now, self.ttl) {
             self.refresh(&mut state, now).await;
         }
-        if let Some(key) = state.lookup(kid, alg)? {
+        if let Some(key) = state.lookup(now, self.max_age, kid, alg)? {
             return Ok(key);
         }
         // The key may have been rotated in since the last fetch.
-        if within(state.attempted_at, now, MIN_REFETCH_INTERVAL) {
+        let recently =
+            state.attempted_at_ms.is_some_and(|at| now.saturating_sub(at) < MIN_REFETCH_INTERVAL.as_millis() as i64);
+        if recently || !state.backoff.may_try(now) {
             return Err(Rejection::UnknownKid);
         }
         self.refresh(&mut state, now).await;
-        state.lookup(kid, alg)?.ok_or(Rejection::UnknownKid)
+        state.lookup(now, self.max_age, kid, alg)?.ok_or(Rejection::UnknownKid)
     }
 
-    async fn refresh(&self, state: &mut CacheState, now: Instant) {
+    async fn refresh(&self, state: &mut CacheState, now: i64) {
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        state.attempted_at = Some(now);
+        state.attempted_at_ms = Some(now);
         match self.fetch().await.and_then(|body| KeySet::parse(&body)) {
             Ok(keys) => {
                 tracing::debug!(keys = keys.len(), "JWKS loaded");
                 state.keys = Some(keys);
-                state.loaded_at = Some(now);
-                state.failed_at = None;
+                state.loaded_at_ms = now;
+                state.backoff.succeeded();
             }
             Err(error) => {
-                tracing::warn!(%error, keeping_cached = state.keys.is_some(), "JWKS fetch failed");
-                state.failed_at = Some(now);
+                let retry_in = state.backoff.failed(now);
+                let cached_age = state.age(now).map(|age| age.as_secs());
+                tracing::warn!(
+                    %error,
+                    failures = state.backoff.failures(),
+                    retry_in_secs = retry_in.as_secs(),
+                    cached_age_secs = cached_age,
+                    cached_trusted = cached_age.is_some_and(|age| age < self.max_age.as_secs()),
+                    "JWKS fetch failed"
+                );
             }
         }
     }
@@ -278,8 +289,8 @@ mod tests {
 
     #[tokio::test]
     async fn token_without_kid_needs_exactly_one_key_of_its_family() {
-        let authorizer = Authorizer::new(jwks_config(JwksSource::File(JWKS_ROTATED_PATH.into())));
-        let claims = json!({ "sub": "u", "exp": now() + 60 });
+        let authorizer = Authorizer::new(jwks_config(JwksSource::File(JWKS_ROTATED_PATH.into()))).unwrap();
+        let claims = claims(json!({}));
         // Two RSA keys: ambiguous. One EC key: fine.
         assert_eq!(
             authorizer.authorize(&bearer_event(&rs256(None, RSA_PRIVATE, &claims))).await,
@@ -308,27 +319,6 @@ mod tests {
     }
 
     // ---- JWKS over HTTP ----
-
-    /// A clock the test moves by hand.
-    struct TestClock {
-        start: Instant,
-        offset: Mutex<Duration>,
-    }
-
-    impl TestClock {
-        fn new() -> Arc<TestClock> {
-            Arc::new(TestClock { start: Instant::now(), offset: Mutex::new(Duration::ZERO) })
-        }
-        fn advance(&self, secs: u64) {
-            *self.offset.lock().unwrap() += Duration::from_secs(secs);
-        }
-    }
-
-    impl Clock for TestClock {
-        fn now(&self) -> Instant {
-            self.start + *self.offset.lock().unwrap()
-        }
-    }
 
     /// A one-route HTTP/1.1 server on 127.0.0.1 answering every request with `status` and `body`.
     struct JwksServer {
@@ -383,16 +373,26 @@ mod tests {
         }
     }
 
+    fn url_authorizer(server: &JwksServer, clock: &Arc<ManualClock>, edit: impl FnOnce(&mut AuthConfig)) -> Authorizer {
+        let mut config = jwks_config(JwksSource::Url(server.url.clone()));
+        edit(&mut config);
+        Authorizer::with_clock(config, None, clock.clone()).unwrap()
+    }
+
+    /// Tokens that stay valid for a day of test-clock time.
+    fn long_lived(kid: &str, key: &[u8]) -> aws_lambda_events::apigw::ApiGatewayCustomAuthorizerRequestTypeRequest {
+        bearer_event(&rs256(Some(kid), key, &claims(json!({ "exp": now() + 2 * 86400 }))))
+    }
+
     #[tokio::test]
     async fn jwks_url_is_cached_refreshed_after_ttl_and_refetched_for_unknown_kids_at_most_every_30s() {
         let server = JwksServer::start(JWKS).await;
-        let clock = TestClock::new();
-        let authorizer = Authorizer::with_clock(jwks_config(JwksSource::Url(server.url.clone())), clock.clone());
+        let clock = ManualClock::new();
+        let authorizer = url_authorizer(&server, &clock, |_| {});
         let cache = authorizer.jwks_cache().unwrap();
-        let claims = json!({ "sub": "user-3", "exp": now() + 3600 });
-        let rsa = bearer_event(&rs256(Some("rsa-1"), RSA_PRIVATE, &claims));
-        let ec = bearer_event(&es256(Some("ec-1"), &claims));
-        let rotated = bearer_event(&rs256(Some("rsa-2"), RSA2_PRIVATE, &claims));
+        let rsa = long_lived("rsa-1", RSA_PRIVATE);
+        let ec = bearer_event(&es256(Some("ec-1"), &claims(json!({ "exp": now() + 2 * 86400 }))));
+        let rotated = long_lived("rsa-2", RSA2_PRIVATE);
 
         // Many authorizations, one fetch.
         for _ in 0..5 {
@@ -431,35 +431,99 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn jwks_fetch_failure_keeps_the_cached_set() {
+    async fn without_a_cached_set_failures_back_off_from_the_first_and_connects_fail_fast() {
         let server = JwksServer::start(JWKS).await;
-        let clock = TestClock::new();
-        let config =
-            AuthConfig { jwks_ttl: Duration::from_secs(60), ..jwks_config(JwksSource::Url(server.url.clone())) };
-        let authorizer = Authorizer::with_clock(config, clock.clone());
+        server.respond(503, "down");
+        let clock = ManualClock::new();
+        let authorizer = url_authorizer(&server, &clock, |_| {});
+        let rsa = long_lived("rsa-1", RSA_PRIVATE);
+
+        // The first connect tries and fails; the connects right after it do not fetch at all.
+        assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable));
+        assert_eq!(server.hits(), 1);
+        for _ in 0..20 {
+            assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable));
+        }
+        assert_eq!(server.hits(), 1, "no fetch during the back-off");
+
+        // The interval doubles from 1 s and stops growing at 60 s.
+        let mut expected_hits = 1;
+        for delay in [1, 2, 4, 8, 16, 32, 60, 60] {
+            clock.advance_ms(delay * 1000 - 1);
+            assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable));
+            assert_eq!(server.hits(), expected_hits, "{delay}s back-off: too early");
+            clock.advance_ms(1);
+            assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable));
+            expected_hits += 1;
+            assert_eq!(server.hits(), expected_hits, "{delay}s back-off: retried once when it ends");
+        }
+
+        // An unknown kid does not get around the back-off either.
+        let rotated = long_lived("rsa-2", RSA2_PRIVATE);
+        assert_eq!(authorizer.authorize(&rotated).await, Err(Rejection::JwksUnavailable));
+        assert_eq!(server.hits(), expected_hits);
+
+        // The provider is back: the first attempt after the back-off succeeds, and the back-off resets.
+        server.respond(200, JWKS);
+        clock.advance(59);
+        assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable));
+        clock.advance(1);
+        assert!(authorizer.authorize(&rsa).await.is_ok());
+        assert_eq!(server.hits(), expected_hits + 1);
+        server.respond(500, "oops");
+        clock.advance(600);
+        assert!(authorizer.authorize(&rsa).await.is_ok(), "stale set still trusted");
+        clock.advance(1);
+        assert!(authorizer.authorize(&rsa).await.is_ok());
+        assert_eq!(server.hits(), expected_hits + 3, "the back-off restarted at 1 s");
+    }
+
+    #[tokio::test]
+    async fn a_cached_set_is_used_while_refreshes_fail_but_not_past_its_max_age() {
+        let server = JwksServer::start(JWKS).await;
+        let clock = ManualClock::new();
+        let authorizer = url_authorizer(&server, &clock, |c| {
+            c.jwks_ttl = Duration::from_secs(60);
+            c.jwks_max_age = Duration::from_secs(3600);
+        });
         let cache = authorizer.jwks_cache().unwrap();
-        let rsa = bearer_event(&rs256(Some("rsa-1"), RSA_PRIVATE, &json!({ "sub": "u", "exp": now() + 3600 })));
+        let rsa = long_lived("rsa-1", RSA_PRIVATE);
         assert!(authorizer.authorize(&rsa).await.is_ok());
 
-        for (status, body) in [(500, "oops"), (200, "not json")] {
+        // Refreshes fail in every way; the set loaded at t=0 stays in use, fetched only after each back-off.
+        for (status, body) in [(500, "oops"), (200, "not json"), (200, "{\"keys\": 1}")] {
             server.respond(status, body);
             clock.advance(61);
             let before = server.hits();
-            assert!(authorizer.authorize(&rsa).await.is_ok(), "HTTP {status}");
+            assert!(authorizer.authorize(&rsa).await.is_ok(), "HTTP {status} {body}");
             assert_eq!(server.hits(), before + 1);
-            // A failed refresh is retried only after the back-off, not on every request.
-            clock.advance(10);
             assert!(authorizer.authorize(&rsa).await.is_ok());
-            assert_eq!(server.hits(), before + 1);
+            assert_eq!(server.hits(), before + 1, "HTTP {status}: backing off");
         }
-        assert_eq!(cache.fetch_count(), 3);
+        assert_eq!(cache.fetch_count(), 4);
+
+        // Up to the max age (3600 s after the last good fetch) it is trusted; from then on it is not,
+        // even between fetch attempts.
+        clock.advance(3599 - 3 * 61);
+        assert!(authorizer.authorize(&rsa).await.is_ok(), "at 3599 s");
+        clock.advance(1);
+        assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable), "at 3600 s");
+        assert_eq!(authorizer.authorize(&rsa).await, Err(Rejection::JwksUnavailable));
+
+        // A successful refresh restores trust.
+        server.respond(200, JWKS);
+        clock.advance(60);
+        assert!(authorizer.authorize(&rsa).await.is_ok());
+        clock.advance(3599);
+        server.respond(500, "oops");
+        assert!(authorizer.authorize(&rsa).await.is_ok(), "counted from the new fetch");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_callers_share_one_fetch() {
         let server = JwksServer::start(JWKS).await;
-        let authorizer = Arc::new(Authorizer::new(jwks_config(JwksSource::Url(server.url.clone()))));
-        let token = rs256(Some("rsa-1"), RSA_PRIVATE, &json!({ "sub": "u", "exp": now() + 3600 }));
+        let authorizer = Arc::new(Authorizer::new(jwks_config(JwksSource::Url(server.url.clone()))).unwrap());
+        let token = rs256(Some("rsa-1"), RSA_PRIVATE, &claims(json!({})));
         let tasks: Vec<_> = (0..16)
             .map(|_| {
                 let (authorizer, req) = (authorizer.clone(), bearer_event(&token));
@@ -478,11 +542,11 @@ mod tests {
         // A port that was just free: nothing listens there.
         let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
         let url = format!("http://127.0.0.1:{port}/jwks.json");
-        let authorizer = Authorizer::new(jwks_config(JwksSource::Url(url)));
-        let token = rs256(Some("rsa-1"), RSA_PRIVATE, &json!({ "sub": "u", "exp": now() + 3600 }));
+        let authorizer = Authorizer::new(jwks_config(JwksSource::Url(url))).unwrap();
+        let token = rs256(Some("rsa-1"), RSA_PRIVATE, &claims(json!({})));
         assert_eq!(authorizer.authorize(&bearer_event(&token)).await, Err(Rejection::JwksUnavailable));
 
-        let missing = Authorizer::new(jwks_config(JwksSource::File("/nonexistent/jwks.json".into())));
+        let missing = Authorizer::new(jwks_config(JwksSource::File("/nonexistent/jwks.json".into()))).unwrap();
         assert_eq!(missing.authorize(&bearer_event(&token)).await, Err(Rejection::JwksUnavailable));
     }
 }

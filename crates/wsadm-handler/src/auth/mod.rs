@@ -1,49 +1,79 @@
 //! The `$connect` REQUEST authorizer: a JWT taken from the `Authorization: Bearer <token>` header
 //! or, because browsers cannot set headers on a WebSocket handshake, from the `token` query-string
-//! parameter. Tokens are HS256 with a shared secret, or RS256/ES256 with keys from a JWKS.
+//! parameter. Tokens are HS256 with a shared secret, or RS256/ES256 with keys from a JWKS; the
+//! algorithm is fixed by the key source, never by the token (RFC 8725 §3.1).
 //!
 //! Configuration (environment of the authorizer function):
 //!
 //! | variable | meaning | default |
 //! |---|---|---|
-//! | `WSADM_JWT_SECRET` | HS256 shared secret (use at least 32 random bytes) | — |
-//! | `WSADM_JWT_SECRET_FILE` | file holding the HS256 secret; trailing newlines are trimmed | — |
+//! | `WSADM_JWT_SECRET_ARN` | Secrets Manager secret (ARN or name) holding the HS256 secret as JSON `{"current", "previous", "previous_until"}` (see the `secret` module); what `wsadm provision` sets | — |
+//! | `WSADM_JWT_SECRET_TTL_SECS` | how long the secret read from Secrets Manager is used before it is read again (1 to 2592000) | `300` |
+//! | `WSADM_JWT_SECRET` | HS256 shared secret, at least 32 bytes (local development) | — |
+//! | `WSADM_JWT_SECRET_FILE` | file holding the HS256 secret, at least 32 bytes; trailing newlines are trimmed (local development) | — |
 //! | `WSADM_JWKS_URL` | JWKS URL for RS256/ES256 keys; must be `https://` (`http://` only for `127.0.0.1`, `[::1]`, `localhost`) | — |
 //! | `WSADM_JWKS_FILE` | local JWKS file for RS256/ES256 keys | — |
-//! | `WSADM_JWT_ISSUER` | required `iss` claim | not checked |
-//! | `WSADM_JWT_AUDIENCE` | required `aud` claim (one of the token's audiences) | not checked |
-//! | `WSADM_JWT_LEEWAY_SECS` | clock skew tolerated on `exp` and `nbf`, at most 3600 | `30` |
-//! | `WSADM_JWT_USER_CLAIM` | claim holding the user id (`principalId`, context `userId`) | `sub` |
-//! | `WSADM_JWT_CONTEXT_CLAIMS` | comma-separated claims copied into the authorizer context (string, number and boolean values only) | none |
-//! | `WSADM_JWKS_TTL_SECS` | how long a loaded JWKS is used before it is fetched again | `600` |
+//! | `WSADM_JWT_ISSUER` | required `iss` claim; **required with a JWKS** | not checked |
+//! | `WSADM_JWT_AUDIENCE` | accepted audiences, comma-separated: the token's `aud` (a string or an array) must contain one; **required with a JWKS** | not checked |
+//! | `WSADM_JWT_TYP` | required header `typ`, e.g. `JWT` or `at+jwt` (case-insensitive; `application/` may be omitted) | not checked |
+//! | `WSADM_JWT_MAX_AGE_SECS` | oldest token accepted, by `iat` (which is then required) | not checked |
+//! | `WSADM_JWT_LEEWAY_SECS` | clock skew tolerated on `exp`, `nbf`, `iat` and the max age, at most 3600 | `30` |
+//! | `WSADM_JWT_USER_CLAIM` | claim holding the user id (`principalId`, context `userId`): a non-empty string of at most 256 bytes | `sub` |
+//! | `WSADM_JWT_CONTEXT_CLAIMS` | comma-separated claims copied into the authorizer context (string, number and boolean values only; never `userId` or `rooms`) | none |
+//! | `WSADM_ROOMS_CLAIM` | claim listing rooms the token grants (an array of strings, or one string of comma/space-separated names), copied into the context as `rooms`, comma-joined | `rooms` |
+//! | `WSADM_JWKS_TTL_SECS` | how long a loaded JWKS is used before it is fetched again (0 to 2592000) | `600` |
+//! | `WSADM_JWKS_MAX_AGE_SECS` | a JWKS loaded longer ago than this is no longer trusted while it cannot be refreshed (at least the TTL) | `86400` |
 //!
-//! Exactly one of `WSADM_JWT_SECRET`, `WSADM_JWT_SECRET_FILE`, `WSADM_JWKS_URL` and `WSADM_JWKS_FILE`
-//! must be set; an empty value counts as unset. `exp` is required; `nbf` is checked when present.
-//! An unknown `kid` refetches the JWKS at most once every 30 seconds, and a failed fetch keeps
-//! using the keys already loaded.
+//! Exactly one of `WSADM_JWT_SECRET_ARN`, `WSADM_JWT_SECRET`, `WSADM_JWT_SECRET_FILE`,
+//! `WSADM_JWKS_URL` and `WSADM_JWKS_FILE` must be set; an empty value counts as unset. The
+//! authorizer refuses to start (every `$connect` then fails with a function error, 500) on a
+//! configuration error: a secret shorter than 32 bytes (RFC 7518 §3.2), a JWKS without issuer or
+//! audience, a bad number. The Secrets Manager secret is read at cold start; when its value is of
+//! the wrong shape or too short, every token is refused (`secret_unavailable`) and the log says why.
+//!
+//! Checks, in order: size (8 KiB), shape, `alg` (HS256 only with a secret, RS256/ES256 only with a
+//! JWKS; `none` never), `crit` (any is refused: no extension is understood), `typ` when
+//! configured, the key (`kid`; without one, the single key of the algorithm), the signature, then
+//! the claims: `exp` required, `nbf` when present, `iat` never in the future, the max age, `iss`,
+//! `aud`, the user claim. The rooms claim is filtered, not refused: at most 100 rooms of 1 to 64
+//! characters of `[A-Za-z0-9_:.-]` are passed on, the rest dropped and counted in the log.
+//!
+//! Key sources that fail back off (1 s doubling to 60 s) from the first failure: during an
+//! outage of the identity provider or Secrets Manager, connections are answered at once from the
+//! cached keys, or refused (`jwks_unavailable`, `secret_unavailable`) when there are none. A JWKS
+//! is trusted for at most `WSADM_JWKS_MAX_AGE_SECS` after its last successful fetch; the secret for
+//! at most one hour past its TTL. An unknown `kid` refetches the JWKS at most every 30 seconds.
 //!
 //! Every rejection is logged at WARN with a machine-readable `reason` (see [`Rejection::as_str`]);
-//! the token itself is never logged.
+//! neither the token nor any secret is ever logged.
 
+mod backoff;
+#[cfg(test)]
+mod bad_tokens;
+mod claims;
 mod config;
 mod jwks;
 mod jwt;
 mod policy;
 mod rejection;
+mod secret;
 #[cfg(test)]
 mod test_support;
 
-pub use config::{AuthConfig, AuthConfigError, JwksSource};
-pub use jwks::{Clock, JwksCache, SystemClock};
-pub use jwt::Allowed;
+pub use claims::{Allowed, MAX_CLAIMED_ROOMS, MAX_ROOM_NAME_CHARS};
+pub use config::{AuthConfig, AuthConfigError, JwksSource, MIN_SECRET_BYTES};
+pub use jwks::JwksCache;
+pub use jwt::MAX_TOKEN_BYTES;
 pub use policy::{allow_response, deny_response};
 pub use rejection::Rejection;
+pub use secret::{SecretCache, SecretError};
 
 use std::sync::Arc;
 
 use aws_lambda_events::apigw::ApiGatewayCustomAuthorizerRequestTypeRequest;
 use aws_lambda_events::http::header::AUTHORIZATION;
 
+use crate::ports::{Clock, SystemClock};
 use jwt::Verifier;
 
 const QUERY_TOKEN: &str = "token";
@@ -54,18 +84,40 @@ pub struct Authorizer {
 }
 
 impl Authorizer {
-    pub fn new(config: AuthConfig) -> Self {
-        Self::with_clock(config, Arc::new(SystemClock))
+    /// An authorizer without AWS access: for a secret given directly or a JWKS.
+    pub fn new(config: AuthConfig) -> Result<Self, AuthConfigError> {
+        Self::with_clock(config, None, Arc::new(SystemClock))
     }
 
-    /// Like [`Authorizer::new`], with the clock the JWKS cache uses for its TTL and rate limit.
-    pub fn with_clock(config: AuthConfig, clock: Arc<dyn Clock>) -> Self {
-        Authorizer { verifier: Verifier::new(config, clock) }
+    /// An authorizer that reads a `WSADM_JWT_SECRET_ARN` secret through `sdk` (the function's config).
+    pub fn with_sdk(config: AuthConfig, sdk: &aws_config::SdkConfig) -> Result<Self, AuthConfigError> {
+        Self::with_clock(config, Some(sdk), Arc::new(SystemClock))
+    }
+
+    /// Like [`Authorizer::with_sdk`], with the clock used for token times, cache TTLs and back-off.
+    /// Refuses a configuration that breaks the rules of [`AuthConfig::validate`].
+    pub fn with_clock(
+        config: AuthConfig,
+        sdk: Option<&aws_config::SdkConfig>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, AuthConfigError> {
+        Ok(Authorizer { verifier: Verifier::new(config, sdk, clock)? })
     }
 
     /// The JWKS cache, when the keys come from a JWKS.
     pub fn jwks_cache(&self) -> Option<&JwksCache> {
         self.verifier.jwks_cache()
+    }
+
+    /// The Secrets Manager cache, when the HS256 secret comes from `WSADM_JWT_SECRET_ARN`.
+    pub fn secret_cache(&self) -> Option<&SecretCache> {
+        self.verifier.secret_cache()
+    }
+
+    /// Reads the key material that is loaded at cold start (the Secrets Manager secret) now,
+    /// rather than on the first `$connect`. A failure is logged and backs off like any other.
+    pub async fn warm_up(&self) -> Result<(), SecretError> {
+        self.verifier.warm_up().await
     }
 
     pub async fn authorize(&self, req: &ApiGatewayCustomAuthorizerRequestTypeRequest) -> Result<Allowed, Rejection> {
@@ -120,7 +172,7 @@ mod tests {
 
     #[tokio::test]
     async fn token_is_read_from_the_header_or_the_query_string() {
-        let authorizer = Authorizer::new(hs256_config());
+        let authorizer = Authorizer::new(hs256_config()).unwrap();
         let token = hs256(&claims(json!({})));
         let cases = [
             ("Bearer header", bearer_event(&token)),
@@ -146,7 +198,7 @@ mod tests {
 
     #[tokio::test]
     async fn missing_token_is_rejected() {
-        let authorizer = Authorizer::new(hs256_config());
+        let authorizer = Authorizer::new(hs256_config()).unwrap();
         let cases = [
             ("nothing", event(json!({}), json!({}))),
             ("empty query token", event(json!({}), json!({ "token": "" }))),
@@ -162,7 +214,7 @@ mod tests {
     fn authorize_future_is_send() {
         // lambda_runtime needs Send futures.
         fn assert_send<T: Send>(_: T) {}
-        let authorizer = Authorizer::new(hs256_config());
+        let authorizer = Authorizer::new(hs256_config()).unwrap();
         let req = event(json!({}), json!({}));
         assert_send(authorizer.authorize(&req));
     }
@@ -201,7 +253,7 @@ mod tests {
             tracing_subscriber::fmt().json().with_writer(logs.clone()).with_max_level(tracing::Level::TRACE).finish();
         let _guard = tracing::subscriber::set_default(subscriber);
 
-        let authorizer = Authorizer::new(hs256_config());
+        let authorizer = Authorizer::new(hs256_config()).unwrap();
         let expired = hs256(&claims(json!({ "exp": now() - 3600 })));
         let forged = sign(Algorithm::HS256, None, &EncodingKey::from_secret(b"wrong"), &claims(json!({})));
         let tokens = [(expired, "expired"), (forged, "bad_signature")];

@@ -5,7 +5,7 @@ use aws_lambda_events::apigw::{ApiGatewayCustomAuthorizerPolicy, ApiGatewayCusto
 use aws_lambda_events::iam::{IamPolicyEffect, IamPolicyStatement};
 use serde_json::{Map, Value};
 
-use super::jwt::Allowed;
+use super::claims::Allowed;
 
 /// The IAM policy letting `allowed` invoke the `$connect` route (`method_arn`), with its context.
 pub fn allow_response(allowed: &Allowed, method_arn: &str) -> ApiGatewayCustomAuthorizerResponse {

@@ -1,5 +1,7 @@
 //! Keys, tokens and events shared by the authorizer's tests.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_lambda_events::apigw::ApiGatewayCustomAuthorizerRequestTypeRequest;
@@ -7,6 +9,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
 use super::{AuthConfig, JwksSource};
+use crate::ports::Clock;
 
 pub(super) const RSA_PRIVATE: &[u8] = include_bytes!("../../tests/fixtures/auth/rsa_private.pem");
 pub(super) const RSA_PUBLIC: &[u8] = include_bytes!("../../tests/fixtures/auth/rsa_public.pem");
@@ -67,14 +70,74 @@ pub(super) fn hs256_config() -> AuthConfig {
     AuthConfig {
         hs256_secret: Some(SECRET.to_vec()),
         issuer: Some("https://issuer.example".into()),
-        audience: Some("wsadm".into()),
+        audience: vec!["wsadm".into()],
         context_claims: vec!["email".into(), "admin".into(), "level".into(), "groups".into(), "absent".into()],
         ..AuthConfig::default()
     }
 }
 
+/// A JWKS config with the issuer and audience of [`claims`] (both are required with a JWKS).
 pub(super) fn jwks_config(source: JwksSource) -> AuthConfig {
-    AuthConfig { jwks: Some(source), ..AuthConfig::default() }
+    AuthConfig {
+        jwks: Some(source),
+        issuer: Some("https://issuer.example".into()),
+        audience: vec!["wsadm".into()],
+        ..AuthConfig::default()
+    }
+}
+
+/// `{"alg":"none","typ":"JWT"}`
+pub(super) const NONE_HEADER: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
+
+/// A token with `alg: none` and no signature, carrying the payload of `token`.
+pub(super) fn alg_none(token: &str) -> String {
+    let payload = token.split('.').nth(1).unwrap();
+    format!("{NONE_HEADER}.{payload}.")
+}
+
+/// A correctly HS256-signed token made of the given raw (base64url) header and payload.
+pub(super) fn signed_hs256(header: &str, payload: &str) -> String {
+    let message = format!("{header}.{payload}");
+    let key = EncodingKey::from_secret(SECRET);
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).unwrap();
+    format!("{message}.{signature}")
+}
+
+/// Unpadded base64url of `json`, for hand-made headers and payloads.
+pub(super) fn b64(json: &Value) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bytes = json.to_string().into_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// A clock the test moves by hand; starts at the real time so real token times line up.
+pub(super) struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    pub(super) fn new() -> Arc<ManualClock> {
+        Arc::new(ManualClock(AtomicI64::new(now() as i64 * 1000)))
+    }
+
+    pub(super) fn advance(&self, secs: u64) {
+        self.0.fetch_add(secs as i64 * 1000, Ordering::SeqCst);
+    }
+
+    pub(super) fn advance_ms(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// A REQUEST authorizer event as API Gateway sends it for `$connect`.
