@@ -39,7 +39,22 @@ async fn logs_tail_trace_and_summary_tell_what_the_clients_did() {
     let v = l.provision(&["--logging-level", "INFO"]).ok().json();
     let url = v["outputs"]["wss_url"].as_str().unwrap().to_string();
 
-    // A rejected token, two users who chat, one kicked, one closing normally.
+    // A route whose integration fails: API Gateway answers 500 and logs why.
+    let api_id = v["outputs"]["api_id"].as_str().unwrap().to_string();
+    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
+    let integ = gw
+        .create_integration()
+        .api_id(&api_id)
+        .integration_type(aws_sdk_apigatewayv2::types::IntegrationType::AwsProxy)
+        .integration_uri("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:chat-missing/invocations")
+        .send()
+        .await
+        .unwrap();
+    let target = format!("integrations/{}", integ.integration_id().unwrap());
+    gw.create_route().api_id(&api_id).route_key("boom").target(target).send().await.unwrap();
+    gw.create_deployment().api_id(&api_id).stage_name("prod").send().await.unwrap();
+
+    // A rejected token, two users who chat, one kicked, one closing normally, one vanishing.
     assert_eq!(
         connect(&format!("{url}?token={}", token("mallory", "not-the-secret-not-the-secret-xx"))).await.err(),
         Some(401)
@@ -59,6 +74,14 @@ async fn logs_tail_trace_and_summary_tell_what_the_clients_did() {
         assert_eq!(recv(&mut alice).await["type"], "sent");
         assert_eq!(recv(&mut bob).await["text"], text);
     }
+    send(&mut alice, json!({"action": "boom"})).await;
+    assert_eq!(recv(&mut alice).await["message"], "Internal server error");
+    let mut dave = connect(&format!("{url}?token={}", token("dave", SECRET))).await.unwrap();
+    send(&mut dave, json!({"action": "whoami"})).await;
+    let dave_id = recv(&mut dave).await["connectionId"].as_str().unwrap().to_string();
+    let drop_url = format!("{}/_wsadm/drop", l.url);
+    let body = json!({ "connectionIds": [dave_id] }).to_string();
+    tokio::task::spawn_blocking(move || wsadm_testkit::http("POST", &drop_url, &body)).await.unwrap().unwrap();
     l.run(&["sessions", "kick", "--api", "chat", "--stage", "prod", &bob_id, "--yes"]).ok();
     alice.close(Some(CloseFrame { code: CloseCode::Normal, reason: "bye".into() })).await.unwrap();
     drop(alice);
@@ -101,6 +124,14 @@ async fn logs_tail_trace_and_summary_tell_what_the_clients_did() {
     assert_eq!((rejected[0]["event_type"].as_str(), rejected[0]["status"].as_u64()), (Some("CONNECT"), Some(401)));
     let errors = tail(&l, &["--errors"]);
     assert!(errors.iter().any(|e| e["status"] == 401), "{errors:#?}");
+    assert!(errors.iter().any(|e| e["route"] == "boom" && e["status"] == 500 && e["source"] == "access"), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e["route"] == "boom" && e["kind"] == "execution_failed" && e["connection_id"] == alice_id.as_str()),
+        "the execution log says why: {errors:#?}"
+    );
+    let fives = tail(&l, &["--status", "5xx", "--only", "access"]);
+    assert_eq!(fives.len(), 1, "{fives:#?}");
+    assert_eq!(fives[0]["route"], "boom");
     assert!(
         errors.iter().all(|e| e["status"].as_u64().is_none_or(|s| s >= 400)
             || !e["error"].is_null()
@@ -128,6 +159,12 @@ async fn logs_tail_trace_and_summary_tell_what_the_clients_did() {
     assert!(t["messages"].as_u64().unwrap() >= 4, "whoami, join, two sends: {t:#}");
     let steps: Vec<i64> = t["steps"].as_array().unwrap().iter().map(|s| s["timestamp_ms"].as_i64().unwrap()).collect();
     assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{t:#}");
+    // The vanished client: connected, then nothing; the trace says there was no $disconnect.
+    let t = l.run(&["logs", "trace", &dave_id, "--api", "chat", "--stage", "prod", "-o", "json"]).ok().json();
+    assert_eq!((t["found"].as_bool(), t["user"].as_str()), (Some(true), Some("dave")), "{t:#}");
+    assert!(t["disconnected_at"].is_null() && t["close_code"].is_null(), "{t:#}");
+    let human = l.run(&["logs", "trace", &dave_id, "--api", "chat", "--stage", "prod"]).ok().stdout;
+    assert!(human.contains("no $disconnect logged"), "{human}");
     let missing = l.run(&["logs", "trace", "Tm90SGVyZUF0QWxs", "--api", "chat", "--stage", "prod"]);
     assert_eq!(missing.code, 5, "{}", missing.stdout);
     assert!(missing.stdout.contains("No event names connection"), "{}", missing.stdout);
@@ -138,7 +175,8 @@ async fn logs_tail_trace_and_summary_tell_what_the_clients_did() {
         |k: &str| s["routes"].as_array().unwrap().iter().find(|r| r["route"] == k).cloned().unwrap_or(Value::Null);
     assert_eq!(route("send")["requests"], 2, "{s:#}");
     assert_eq!(route("send")["errors"], 0, "{s:#}");
-    assert_eq!(s["connections"]["connects"], 3, "every $connect request: {s:#}");
+    assert_eq!((route("boom")["requests"].as_u64(), route("boom")["errors"].as_u64()), (Some(1), Some(1)), "{s:#}");
+    assert_eq!(s["connections"]["connects"], 4, "every $connect request: {s:#}");
     assert_eq!(s["connections"]["connect_failures"], 1, "mallory's: {s:#}");
     assert_eq!(s["connections"]["disconnects"], 2, "{s:#}");
     assert_eq!(s["connections"]["close_codes"]["1000"], 2, "alice closed, bob was kicked: {s:#}");
