@@ -659,7 +659,11 @@ async fn clients_with_a_valid_jwt_chat_through_the_provisioned_stack() {
         Some(401)
     );
     assert_eq!(connect(&format!("{url}?token=garbage")).await.err(), Some(401));
-    assert_eq!(connect(&url).await.err(), Some(401), "no token: the identity source is missing");
+    assert_eq!(
+        connect(&url).await.err(),
+        Some(401),
+        "no token: the authorizer (no identity source with --token-in both) refuses"
+    );
 
     let mut alice = connect(&format!("{url}?token={}", token("alice", SECRET))).await.unwrap();
     let mut bob = connect(&format!("{url}?token={}", token("bob", SECRET))).await.unwrap();
@@ -782,6 +786,23 @@ async fn the_secret_lives_only_in_secrets_manager_and_rotates_with_a_grace() {
     assert_eq!(reads.len(), 1, "{doc}");
     assert_eq!(reads[0]["Action"], "secretsmanager:GetSecretValue");
     assert_eq!(reads[0]["Resource"], arn.as_str());
+
+    // A stack provisioned before the secret moved kept it in the authorizer's environment: a
+    // rerun takes it out (shown masked) and changes nothing else.
+    let mut old_env = auth.clone();
+    old_env.insert("WSADM_JWT_SECRET".into(), SECRET.into());
+    aws_sdk_lambda::Client::new(&l.sdk)
+        .update_function_configuration()
+        .function_name("chat-authorizer")
+        .environment(aws_sdk_lambda::types::Environment::builder().set_variables(Some(old_env)).build())
+        .send()
+        .await
+        .unwrap();
+    let v = l.provision(&[]).ok().json();
+    assert_eq!(changed(&v), vec![("function".into(), "chat-authorizer".into(), "update".into())], "{v}");
+    let step = v["resources"].as_array().unwrap().iter().find(|r| r["name"] == "chat-authorizer").unwrap();
+    assert_eq!(step["changes"], json!([{"field": "environment.WSADM_JWT_SECRET", "from": "********", "to": null}]));
+    assert!(environments(&l.sdk).await.iter().all(|(_, env)| env.values().all(|v| !v.contains(SECRET))));
 
     // A rerun with the same secret changes nothing, the secret's versions included.
     let before = snapshot(&l.sdk, &api_id).await;
