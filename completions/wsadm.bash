@@ -2129,7 +2129,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__provision)
-            opts="-o -v -y -h -V --name --dry-run --authorizer --jwks-url --jwt-secret-env --jwt-secret-file --jwt-issuer --jwt-audience --throttle-rate --throttle-burst --route-throttle --logging-level --detailed-metrics --access-log-format --log-retention-days --max-connections-per-user --handler-zip --architecture --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            opts="-o -v -y -h -V --name --dry-run --authorizer --jwks-url --jwt-secret-env --jwt-secret-file --jwt-issuer --jwt-audience --jwt-typ --jwt-max-age --token-in --rotate-secret --rotation-grace --rooms-claim --throttle-rate --throttle-burst --route-throttle --logging-level --detailed-metrics --access-log-format --log-retention-days --max-connections-per-user --public-rooms --max-rooms --user-rate --handler-zip --architecture --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2163,6 +2163,26 @@ _wsadm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jwt-typ)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-in)
+                    COMPREPLY=($(compgen -W "query header both" -- "${cur}"))
+                    return 0
+                    ;;
+                --rotation-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rooms-claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --throttle-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2188,6 +2208,18 @@ _wsadm() {
                     return 0
                     ;;
                 --max-connections-per-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-rooms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rooms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

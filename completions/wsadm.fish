@@ -48,7 +48,7 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "broadcast" -d 'Send one
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -520,10 +520,17 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l authorizer -d 
 iam\t'SigV4-signed connections (AWS_IAM); users are anonymous to the chat handlers'
 none\t'No authentication: anyone can connect (a warning says so)'"
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwks-url -d 'JWKS URL with the RS256/ES256 keys that sign client tokens (https)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-env -d 'Environment variable holding the HS256 secret (read here, stored in the authorizer\'s environment)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-file -d 'File holding the HS256 secret (read here; trailing newlines are trimmed)' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-env -d 'Environment variable holding the HS256 secret, at least 32 bytes (read here, stored in Secrets Manager as wsadm/NAME/jwt-secret)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-secret-file -d 'File holding the HS256 secret, at least 32 bytes (read here, trailing newlines trimmed; stored in Secrets Manager)' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-issuer -d 'Required `iss` claim' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-audience -d 'Required `aud` claim' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-audience -d 'Required `aud` claim (comma-separated: a token must name one of them); with --jwks-url both --jwt-issuer and --jwt-audience are required' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-typ -d 'Required `typ` header, compared case-insensitively (e.g. JWT, or at+jwt for OAuth access tokens)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l jwt-max-age -d 'Refuse tokens issued (`iat`) longer ago than this, e.g. 1h (tokens must then carry `iat`)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l token-in -d 'Where clients put the token on $connect: query (?token=JWT), header (Authorization: Bearer JWT), or both (the authorizer has no identity source and reads either) [default: both]' -r -f -a "query\t'`?token=JWT` (browsers); a connect without it is refused before the authorizer runs'
+header\t'`Authorization: Bearer JWT` (native clients); a connect without it is refused before the authorizer runs'
+both\t'Either: no identity source, so the authorizer runs on every connect and reads both'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l rotation-grace -d 'With --rotate-secret: how long the old secret still verifies (0 drops it at once, for a leaked secret; at most 7d) [default: 1h]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l rooms-claim -d 'Token claim listing the rooms a user may join besides the public ones (copied by the authorizer into its context) [default: rooms]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-rate -d 'Stage default: steady requests per second per route' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l throttle-burst -d 'Stage default: burst' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l route-throttle -d 'One route\'s own limits, e.g. send=50:100 (repeatable)' -r
@@ -533,6 +540,9 @@ INFO\t''"
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l access-log-format -d 'Access-log format with $context variables (must contain $context.requestId) [default: JSON with requestId, requestTime, connectionId, eventType, routeKey, status, integrationLatency, authorizerError, errorMessage, sourceIp, userAgent]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l log-retention-days -d 'Retention of every log group of the stack' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l max-connections-per-user -d 'Open connections one user may hold (0 = no cap)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l public-rooms -d 'Rooms anyone may join: comma-separated names, NAME* for a prefix, * for every room, \'\' for none (dm:A:B rooms are only ever open to A and B)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l max-rooms -d 'Rooms one connection may be in at once (1-100)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l user-rate -d 'Messages one user may send per second over all of their connections, and the burst (0:0 = no per-user limit)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l handler-zip -d 'The handlers\' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l architecture -d 'CPU architecture of the functions (must match the zip)' -r -f -a "x86_64\t''
 arm64\t''"
@@ -549,6 +559,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s o -l output -d
 json\t'One JSON document'
 jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l dry-run -d 'Show what would be created, updated or deleted, and change nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l rotate-secret -d 'Replace the HS256 secret in Secrets Manager with the one given now; tokens signed with the old one keep working for --rotation-grace'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l detailed-metrics -d 'Per-route CloudWatch metrics (billed per metric)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
@@ -671,7 +682,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

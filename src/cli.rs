@@ -141,7 +141,7 @@ pub enum Command {
     /// logging and throttling; a rerun changes nothing, --dry-run shows the plan
     #[command(after_help = PROVISION_HELP)]
     Provision(ProvisionCommand),
-    /// Delete everything a stack created: API, functions, role, log groups, session table
+    /// Delete everything a stack created: API, functions, JWT secret, role, log groups, session table
     #[command(after_help = DESTROY_HELP)]
     Destroy(DestroyCommand),
     /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
@@ -332,39 +332,60 @@ differs, and leaves the rest alone. Resources are found by name and the tag wsad
 a same-named resource without that tag is an error, never taken over.
 
   session table   NAME-sessions (by-user/by-room indexes, TTL, point-in-time recovery, KMS)
-  functions       NAME-connect, NAME-disconnect, NAME-chat, NAME-authorizer (jwt), from --handler-zip
+  JWT secret      wsadm/NAME/jwt-secret in Secrets Manager (HS256 only): the secret of
+                  --jwt-secret-env/--jwt-secret-file as {\"current\", \"previous\", \"previous_until\"}
+  functions       NAME-connect, NAME-disconnect, NAME-chat, NAME-authorizer (jwt), from
+                  --handler-zip
   role            NAME-wsadm-handlers: this table and its indexes, @connections POST on this API's
-                  stages, the functions' own log groups, nothing else
+                  stages, the functions' own log groups, GetSecretValue on exactly the JWT secret
   API             NAME: WEBSOCKET, $request.body.action; routes $connect (authorizer), $disconnect,
                   $default, join, leave, send, ping, whoami (two-way: replies reach the sender)
-  authorizer      NAME-jwt: REQUEST, identity source route.request.querystring.token (clients
-                  connect with ?token=JWT; browsers cannot set headers on a WebSocket handshake.
-                  The function also reads Authorization: Bearer, but API Gateway answers 401
-                  before calling it when ?token= is missing)
+  authorizer      NAME-jwt: REQUEST; its identity source follows --token-in (below)
   stage           STAGE: default and per-route throttling, logging level, detailed metrics, data
                   trace off, access logs (JSON) to /wsadm/NAME/STAGE/access
   log groups      /aws/lambda/FUNCTION, /wsadm/NAME/STAGE/access,
                   API-Gateway-Execution-Logs_APIID/STAGE, all with --log-retention-days
 
-A deployment is made when routes, integrations or the authorizer changed. The HS256 secret of
---jwt-secret-env/--jwt-secret-file is stored in the authorizer function's environment (encrypted
-at rest by Lambda); plans show it masked. On AWS, stage logging needs API Gateway's account-level
-CloudWatch role (once per region): provision says how when it is missing.
+Tokens (--authorizer jwt): an HS256 secret of at least 32 bytes, or --jwks-url with both
+--jwt-issuer and --jwt-audience (a provider's keys sign tokens for other applications too);
+--jwt-typ and --jwt-max-age add checks. The secret is read by wsadm and written only to Secrets
+Manager; the authorizer gets its ARN (WSADM_JWT_SECRET_ARN), no function's environment holds
+it, and plans show it masked. A rerun with a different secret is refused, so a typo never locks
+everyone out: replace it with --rotate-secret, and tokens signed with the old one keep working
+for --rotation-grace (default 1h; 0 drops it at once, for a leaked secret).
+
+Where clients put the token (--token-in): query (?token=JWT), header (Authorization: Bearer
+JWT), or both (default). API Gateway refuses a connect before calling the authorizer when a
+listed identity source is missing, so query and header list theirs, and both lists none: the
+authorizer then runs on every connect and takes the token from either place. Browsers cannot set
+headers on a WebSocket handshake; native clients should prefer the header (URLs end up in logs).
+
+Rooms and limits (the handlers enforce them): --public-rooms (names, PREFIX*, * for all, '' for
+none), rooms granted by the token claim --rooms-claim, dm:A:B rooms open only to A and B;
+--max-rooms per connection; --user-rate RATE:BURST messages per second per user over all of
+their connections; --max-connections-per-user.
+
+A deployment is made when routes, integrations or the authorizer changed. On AWS, stage logging
+needs API Gateway's account-level CloudWatch role (once per region): provision says how when it
+is missing.
 
 Examples:
   scripts/build-handlers                                      # makes dist/wsadm-handler-x86_64.zip
   export CHAT_JWT_SECRET=$(openssl rand -base64 48)
   wsadm provision --name chat --stage prod --jwt-secret-env CHAT_JWT_SECRET
   wsadm provision --name chat --stage prod --jwks-url https://id.example.com/.well-known/jwks.json \\
-      --jwt-issuer https://id.example.com/ --jwt-audience chat
+      --jwt-issuer https://id.example.com/ --jwt-audience chat --jwt-typ at+jwt --token-in header
+  export CHAT_JWT_SECRET=$(openssl rand -base64 48)           # a new secret: old tokens work 2h more
+  wsadm provision --name chat --stage prod --jwt-secret-env CHAT_JWT_SECRET --rotate-secret \\
+      --rotation-grace 2h
   wsadm provision --name chat --stage prod --jwt-secret-env CHAT_JWT_SECRET \\
-      --throttle-rate 200 --route-throttle send=50:100 --dry-run      # what would change
+      --public-rooms 'lobby,help,team-*' --user-rate 5:10 --max-rooms 10 --dry-run  # the plan
   wsadm provision --name chat --stage prod --authorizer iam -o json";
 
 const DESTROY_HELP: &str = "\
 Deletes, in dependency order, the API (with its routes, integrations, authorizer, stages and
-deployments), the functions, the role and its policy, the log groups and the session table (and
-its data). Only resources tagged wsadm:stack=NAME are deleted (plus the log groups AWS made for
+deployments), the functions, the JWT secret in Secrets Manager (at once, no recovery window),
+the role and its policy, the log groups and the session table (and its data). Only resources tagged wsadm:stack=NAME are deleted (plus the log groups AWS made for
 the stack's own functions and API); a same-named resource without the tag is reported and left
 alone. Pieces already gone are skipped. Asks on a terminal; needs --yes otherwise.
 
@@ -382,6 +403,17 @@ pub enum AuthorizerKind {
     Iam,
     /// No authentication: anyone can connect (a warning says so)
     None,
+}
+
+/// Where clients put the token on `$connect` (the authorizer's identity source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TokenIn {
+    /// `?token=JWT` (browsers); a connect without it is refused before the authorizer runs
+    Query,
+    /// `Authorization: Bearer JWT` (native clients); a connect without it is refused before the authorizer runs
+    Header,
+    /// Either: no identity source, so the authorizer runs on every connect and reads both
+    Both,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -441,11 +473,13 @@ pub struct ProvisionCommand {
     #[arg(long, value_name = "URL", help_heading = "Authorization")]
     pub jwks_url: Option<String>,
 
-    /// Environment variable holding the HS256 secret (read here, stored in the authorizer's environment)
+    /// Environment variable holding the HS256 secret, at least 32 bytes (read here, stored in
+    /// Secrets Manager as wsadm/NAME/jwt-secret)
     #[arg(long, value_name = "VAR", help_heading = "Authorization")]
     pub jwt_secret_env: Option<String>,
 
-    /// File holding the HS256 secret (read here; trailing newlines are trimmed)
+    /// File holding the HS256 secret, at least 32 bytes (read here, trailing newlines trimmed;
+    /// stored in Secrets Manager)
     #[arg(long, value_name = "FILE", help_heading = "Authorization")]
     pub jwt_secret_file: Option<PathBuf>,
 
@@ -453,9 +487,38 @@ pub struct ProvisionCommand {
     #[arg(long, value_name = "ISS", help_heading = "Authorization")]
     pub jwt_issuer: Option<String>,
 
-    /// Required `aud` claim
+    /// Required `aud` claim (comma-separated: a token must name one of them); with --jwks-url
+    /// both --jwt-issuer and --jwt-audience are required
     #[arg(long, value_name = "AUD", help_heading = "Authorization")]
     pub jwt_audience: Option<String>,
+
+    /// Required `typ` header, compared case-insensitively (e.g. JWT, or at+jwt for OAuth access tokens)
+    #[arg(long, value_name = "T", help_heading = "Authorization")]
+    pub jwt_typ: Option<String>,
+
+    /// Refuse tokens issued (`iat`) longer ago than this, e.g. 1h (tokens must then carry `iat`)
+    #[arg(long, value_name = "DURATION", value_parser = crate::args::duration::parse, help_heading = "Authorization")]
+    pub jwt_max_age: Option<std::time::Duration>,
+
+    /// Where clients put the token on $connect: query (?token=JWT), header (Authorization: Bearer
+    /// JWT), or both (the authorizer has no identity source and reads either) [default: both]
+    #[arg(long, value_enum, value_name = "WHERE", help_heading = "Authorization")]
+    pub token_in: Option<TokenIn>,
+
+    /// Replace the HS256 secret in Secrets Manager with the one given now; tokens signed with the
+    /// old one keep working for --rotation-grace
+    #[arg(long, help_heading = "Authorization")]
+    pub rotate_secret: bool,
+
+    /// With --rotate-secret: how long the old secret still verifies (0 drops it at once, for a
+    /// leaked secret; at most 7d) [default: 1h]
+    #[arg(long, value_name = "DURATION", value_parser = crate::args::duration::parse, requires = "rotate_secret", help_heading = "Authorization")]
+    pub rotation_grace: Option<std::time::Duration>,
+
+    /// Token claim listing the rooms a user may join besides the public ones (copied by the
+    /// authorizer into its context) [default: rooms]
+    #[arg(long, value_name = "NAME", help_heading = "Authorization")]
+    pub rooms_claim: Option<String>,
 
     /// Stage default: steady requests per second per route
     #[arg(long, value_name = "RPS", default_value_t = 500.0, help_heading = "Throttling")]
@@ -490,6 +553,20 @@ pub struct ProvisionCommand {
     /// Open connections one user may hold (0 = no cap)
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Handlers")]
     pub max_connections_per_user: u64,
+
+    /// Rooms anyone may join: comma-separated names, NAME* for a prefix, * for every room, ''
+    /// for none (dm:A:B rooms are only ever open to A and B)
+    #[arg(long, value_name = "LIST", default_value = "*", help_heading = "Handlers")]
+    pub public_rooms: String,
+
+    /// Rooms one connection may be in at once (1-100)
+    #[arg(long, value_name = "N", default_value_t = 20, help_heading = "Handlers")]
+    pub max_rooms: u32,
+
+    /// Messages one user may send per second over all of their connections, and the burst
+    /// (0:0 = no per-user limit)
+    #[arg(long, value_name = "RATE:BURST", default_value = "10:20", help_heading = "Handlers")]
+    pub user_rate: String,
 
     /// The handlers' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]
     #[arg(long, value_name = "PATH", help_heading = "Handlers")]

@@ -60,6 +60,10 @@ impl Aws {
         aws_sdk_sts::Client::new(&self.config)
     }
 
+    pub fn secretsmanager(&self) -> aws_sdk_secretsmanager::Client {
+        aws_sdk_secretsmanager::Client::new(&self.config)
+    }
+
     /// The @connections client for one stage's management endpoint
     /// (see [`crate::target::management_endpoint`]).
     pub fn management(&self, endpoint: &Url) -> Result<aws_sdk_apigatewaymanagement::Client, Error> {

@@ -3,6 +3,7 @@
 
 use crate::emulator::Emulator;
 use crate::events::{self, EventContext};
+use crate::identity::missing_source;
 use crate::ids::{base64_encode, connection_id, new_id};
 use crate::integrations::IntegrationError;
 use crate::registry::{Conn, Outbound};
@@ -167,18 +168,10 @@ impl Emulator {
             now_ms: rec.connected_at,
             stage_variables: &plan.stage.stage_variables,
         };
-        // Authorizer: a missing identity source is 401 without calling it.
+        // Authorizer: a missing identity source is 401 without calling it; none listed, always called.
         let mut authorizer_ctx: Option<Map<String, Value>> = None;
         if let Some(auth) = &plan.authorizer {
-            let missing = auth.identity_source.iter().find(|src| {
-                if let Some(h) = src.strip_prefix("route.request.header.") {
-                    !headers.contains_key(&h.to_ascii_lowercase())
-                } else if let Some(q) = src.strip_prefix("route.request.querystring.") {
-                    !query.contains_key(q)
-                } else {
-                    false
-                }
-            });
+            let missing = missing_source(&auth.identity_source, headers, query, &plan.stage.stage_variables);
             if let Some(src) = missing {
                 rec.authorizer_error = Some(format!("identity source {src} missing"));
                 return Err((StatusCode::UNAUTHORIZED, "Unauthorized"));

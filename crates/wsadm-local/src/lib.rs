@@ -8,6 +8,7 @@ pub mod emulator;
 pub mod events;
 pub mod faults;
 pub mod gateway;
+pub mod identity;
 pub mod ids;
 pub mod integrations;
 pub mod limits;

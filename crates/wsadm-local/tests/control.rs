@@ -506,9 +506,13 @@ async fn bad_requests() {
     let err = c.create_authorizer().api_id(&api).name("t").authorizer_type(AuthorizerType::from("TOKEN"));
     let err = err.authorizer_uri(AUTH_URI).identity_source("route.request.header.A").send().await;
     assert!(err.expect_err("TOKEN").into_service_error().is_bad_request_exception());
-    let err =
+    // No identity source is fine (AWS: optional for REQUEST authorizers); a result TTL is not.
+    let ok =
         c.create_authorizer().api_id(&api).name("n").authorizer_type(AuthorizerType::Request).authorizer_uri(AUTH_URI);
-    assert!(err.send().await.expect_err("no identity source").into_service_error().is_bad_request_exception());
+    assert!(ok.send().await.expect("no identity source").identity_source().is_empty());
+    let err = c.create_authorizer().api_id(&api).name("ttl").authorizer_type(AuthorizerType::Request);
+    let err = err.authorizer_uri(AUTH_URI).authorizer_result_ttl_in_seconds(300).send().await;
+    assert!(err.expect_err("TTL on WebSocket").into_service_error().is_bad_request_exception());
     let err = c.create_authorizer().api_id(&api).name("u").authorizer_type(AuthorizerType::Request);
     let err = err.identity_source("route.request.header.A").send().await;
     assert!(err.expect_err("no uri").into_service_error().is_bad_request_exception());

@@ -1,7 +1,10 @@
-//! The desired state: everything the options ask for, validated before any AWS call.
+//! The desired state: everything the options ask for, validated before any AWS call
+//! (the handlers' settings in `settings.rs`, the HS256 secret in `secret.rs`).
 
-use super::names::{function_name, role_name, table_name, validate_name, validate_stage, FnRole, ROUTES};
-use crate::cli::{Architecture, AuthorizerKind, LoggingLevelArg, ProvisionCommand};
+use super::names::{function_name, role_name, secret_name, table_name, validate_name, validate_stage, FnRole, ROUTES};
+use super::secret::{self, SecretSpec};
+use super::settings;
+use crate::cli::{Architecture, AuthorizerKind, LoggingLevelArg, ProvisionCommand, TokenIn};
 use aws_sdk_apigatewayv2::types::LoggingLevel;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -56,6 +59,11 @@ pub(super) struct Desired {
     pub(super) table: String,
     pub(super) role: String,
     pub(super) auth: Auth,
+    /// The HS256 secret for Secrets Manager (jwt with --jwt-secret-env/--jwt-secret-file).
+    pub(super) secret: Option<SecretSpec>,
+    /// The authorizer's identity sources (`--token-in`).
+    pub(super) identity_source: Vec<String>,
+    pub(super) token_in: TokenIn,
     pub(super) functions: Vec<FnSpec>,
     pub(super) zip: Vec<u8>,
     pub(super) code_sha256: String,
@@ -110,8 +118,9 @@ fn is_loopback_http(url: &str) -> bool {
         .any(|p| url.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])))
 }
 
-/// The authorizer function's key settings from the options; warnings for weak choices.
-fn authorizer_env(p: &ProvisionCommand, warnings: &mut Vec<String>) -> Result<BTreeMap<String, String>, Error> {
+/// The authorizer function's settings from the options, and the HS256 secret (kept out of the
+/// environment: the function gets `WSADM_JWT_SECRET_ARN`, filled in once the secret exists).
+fn authorizer_env(p: &ProvisionCommand, stack: &str) -> Result<(BTreeMap<String, String>, Option<SecretSpec>), Error> {
     let mut env = BTreeMap::new();
     let sources = [p.jwks_url.is_some(), p.jwt_secret_env.is_some(), p.jwt_secret_file.is_some()];
     match sources.iter().filter(|s| **s).count() {
@@ -127,6 +136,8 @@ fn authorizer_env(p: &ProvisionCommand, warnings: &mut Vec<String>) -> Result<BT
             ))
         }
     }
+    let issuer = p.jwt_issuer.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let audience = p.jwt_audience.as_deref().and_then(settings::audience);
     if let Some(url) = &p.jwks_url {
         if !(url.starts_with("https://") || is_loopback_http(url)) {
             return Err(Error::invalid(
@@ -134,49 +145,54 @@ fn authorizer_env(p: &ProvisionCommand, warnings: &mut Vec<String>) -> Result<BT
                 "keys fetched over plain http could be swapped in transit (http:// is accepted only for 127.0.0.1/localhost)",
             ));
         }
+        if issuer.is_none() || audience.is_none() {
+            let missing: Vec<&str> = [(issuer.is_none(), "--jwt-issuer"), (audience.is_none(), "--jwt-audience")]
+                .iter()
+                .filter(|(m, _)| *m)
+                .map(|(_, o)| *o)
+                .collect();
+            return Err(Error::invalid(
+                format!("--jwks-url needs {}", missing.join(" and ")),
+                "an identity provider signs tokens for many applications with the same keys: unless the issuer and \
+                 the audience are checked, tokens it issued for any of them get in; e.g. --jwt-issuer \
+                 https://id.example.com/ --jwt-audience chat",
+            ));
+        }
         env.insert("WSADM_JWKS_URL".into(), url.clone());
     }
-    let secret = if let Some(var) = &p.jwt_secret_env {
-        let v = std::env::var(var).unwrap_or_default();
-        if v.is_empty() {
-            return Err(Error::invalid(
-                format!("--jwt-secret-env {var}: the environment variable {var} is not set or empty"),
-                format!("export {var}=... with the HS256 secret (at least 32 random bytes) and run again"),
-            ));
-        }
-        Some(v)
-    } else if let Some(file) = &p.jwt_secret_file {
-        let v = std::fs::read_to_string(file).map_err(|source| Error::Io {
-            context: format!("cannot read --jwt-secret-file {}", file.display()),
-            source,
-        })?;
-        let v = v.trim_end_matches(['\r', '\n']).to_string();
-        if v.is_empty() {
-            return Err(Error::invalid(
-                format!("--jwt-secret-file {} is empty", file.display()),
-                "put the HS256 secret in it",
-            ));
-        }
-        Some(v)
-    } else {
-        None
-    };
-    if let Some(secret) = secret {
-        if secret.len() < 32 {
-            warnings.push(format!(
-                "the HS256 secret is {} bytes; use at least 32 random bytes (e.g. `openssl rand -base64 48`)",
-                secret.len()
-            ));
-        }
-        env.insert("WSADM_JWT_SECRET".into(), secret);
+    if p.rotate_secret && p.jwks_url.is_some() {
+        return Err(Error::invalid(
+            "--rotate-secret rotates the HS256 secret; with --jwks-url the identity provider rotates its keys",
+            "drop --rotate-secret",
+        ));
     }
-    if let Some(iss) = p.jwt_issuer.as_ref().filter(|s| !s.is_empty()) {
-        env.insert("WSADM_JWT_ISSUER".into(), iss.clone());
+    let secret = secret::read(p)?.map(|(value, source)| SecretSpec {
+        name: secret_name(stack),
+        value,
+        source,
+        rotate: p.rotate_secret,
+        grace: p.rotation_grace.unwrap_or(secret::DEFAULT_GRACE),
+    });
+    if let Some(g) = p.rotation_grace.filter(|g| *g > secret::MAX_GRACE) {
+        return Err(Error::invalid(
+            format!("--rotation-grace {} is longer than 7 days", humantime::format_duration(g)),
+            "the old secret should stop working soon; the grace only has to outlive the tokens signed with it, e.g. 1h",
+        ));
     }
-    if let Some(aud) = p.jwt_audience.as_ref().filter(|s| !s.is_empty()) {
-        env.insert("WSADM_JWT_AUDIENCE".into(), aud.clone());
+    if let Some(iss) = issuer {
+        env.insert("WSADM_JWT_ISSUER".into(), iss.to_string());
     }
-    Ok(env)
+    if let Some(aud) = audience {
+        env.insert("WSADM_JWT_AUDIENCE".into(), aud);
+    }
+    if let Some(t) = &p.jwt_typ {
+        env.insert("WSADM_JWT_TYP".into(), settings::jwt_typ(t)?);
+    }
+    if let Some(age) = p.jwt_max_age {
+        env.insert("WSADM_JWT_MAX_AGE_SECS".into(), settings::jwt_max_age(age)?);
+    }
+    env.insert("WSADM_ROOMS_CLAIM".into(), settings::rooms_claim(p.rooms_claim.as_deref().unwrap_or("rooms"))?);
+    Ok((env, secret))
 }
 
 pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<String>) -> Result<Desired, Error> {
@@ -192,14 +208,29 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
             || p.jwt_secret_env.is_some()
             || p.jwt_secret_file.is_some()
             || p.jwt_issuer.is_some()
-            || p.jwt_audience.is_some())
+            || p.jwt_audience.is_some()
+            || p.jwt_typ.is_some()
+            || p.jwt_max_age.is_some()
+            || p.token_in.is_some()
+            || p.rotate_secret
+            || p.rooms_claim.is_some())
     {
         return Err(Error::invalid(
-            "the --jwt-*/--jwks-url options apply to --authorizer jwt only",
+            "the --jwt-*/--jwks-url/--token-in/--rotate-secret/--rooms-claim options apply to --authorizer jwt only",
             "drop them, or use --authorizer jwt",
         ));
     }
-    let auth_env = if auth == Auth::Jwt { Some(authorizer_env(p, warnings)?) } else { None };
+    let (auth_env, secret) = match auth {
+        Auth::Jwt => {
+            let (env, secret) = authorizer_env(p, &p.name)?;
+            (Some(env), secret)
+        }
+        _ => (None, None),
+    };
+    let token_in = p.token_in.unwrap_or(TokenIn::Both);
+    let public_rooms = settings::public_rooms(&p.public_rooms)?;
+    let max_rooms = settings::max_rooms(p.max_rooms)?;
+    let (user_rate, user_burst) = settings::user_rate(&p.user_rate)?;
     if auth == Auth::None {
         warnings.push(
             "--authorizer none: anyone who knows the URL can connect and chat (connections get anonymous user ids); \
@@ -264,6 +295,9 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
             ("WSADM_TABLE".to_string(), table.clone()),
             ("WSADM_ALLOW_ANONYMOUS".to_string(), anonymous.to_string()),
             ("WSADM_MAX_CONNECTIONS_PER_USER".to_string(), p.max_connections_per_user.to_string()),
+            // `?room=` joins at connect: the same rooms policy as `join`.
+            ("WSADM_PUBLIC_ROOMS".to_string(), public_rooms.clone()),
+            ("WSADM_MAX_ROOMS_PER_CONNECTION".to_string(), max_rooms.clone()),
         ]),
         10,
         "$connect",
@@ -276,7 +310,13 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
     ));
     functions.push(base(
         FnRole::Chat,
-        BTreeMap::from([("WSADM_TABLE".to_string(), table.clone())]),
+        BTreeMap::from([
+            ("WSADM_TABLE".to_string(), table.clone()),
+            ("WSADM_PUBLIC_ROOMS".to_string(), public_rooms),
+            ("WSADM_MAX_ROOMS_PER_CONNECTION".to_string(), max_rooms),
+            ("WSADM_USER_RATE".to_string(), user_rate),
+            ("WSADM_USER_BURST".to_string(), user_burst),
+        ]),
         INTEGRATION_TIMEOUT_MS / 1000,
         "chat routes",
     ));
@@ -289,6 +329,9 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
         role: role_name(&p.name),
         table,
         auth,
+        secret,
+        identity_source: settings::identity_sources(token_in),
+        token_in,
         functions,
         zip,
         code_sha256,

@@ -1,7 +1,9 @@
-//! `wsadm destroy`: finds everything of the stack by tag and name, and deletes it in order.
+//! `wsadm destroy`: finds everything of the stack by tag and name, and deletes it in order
+//! (the HS256 secret at once, without Secrets Manager's recovery window: a stack made again
+//! under the same name must be able to create it anew).
 
 use super::lookup::{delete_ok, log_group_arn, log_group_owner, log_groups_with_prefix, table_owner, Optional};
-use super::names::{function_name, lambda_log_group, role_name, table_name, validate_name, FnRole};
+use super::names::{function_name, lambda_log_group, role_name, secret_name, table_name, validate_name, FnRole};
 use super::report::{Action, DestroyReport, Failure, Step};
 use crate::cli::DestroyCommand;
 use crate::commands::Ctx;
@@ -29,6 +31,8 @@ async fn confirm(question: String) -> Result<bool, Error> {
 enum Found {
     Api(String),
     Function(String),
+    /// The HS256 secret, by ARN.
+    Secret(String),
     Role(String),
     LogGroup(String),
     Table(String),
@@ -39,6 +43,7 @@ impl Found {
         match self {
             Found::Api(_) => "api",
             Found::Function(_) => "function",
+            Found::Secret(_) => "secret",
             Found::Role(_) => "iam_role",
             Found::LogGroup(_) => "log_group",
             Found::Table(_) => "table",
@@ -90,6 +95,14 @@ async fn discover(
             }
         }
     }
+    discover_secrets(
+        aws,
+        stack,
+        &mut found,
+        &mut |name, owner, w: &mut Vec<String>| skip("secret", name, owner, w),
+        warnings,
+    )
+    .await?;
     let iam = aws.iam();
     let role = role_name(stack);
     if let Some(o) = iam.get_role().role_name(&role).send().await.ctx("GetRole").optional()? {
@@ -133,11 +146,64 @@ async fn discover(
     Ok((found, skipped))
 }
 
+/// The stack's secrets: the one with the stack's secret name, and any other tagged as the stack's.
+async fn discover_secrets(
+    aws: &Aws,
+    stack: &str,
+    found: &mut Vec<(Found, String)>,
+    skip: &mut impl FnMut(String, Option<String>, &mut Vec<String>),
+    warnings: &mut Vec<String>,
+) -> Result<(), Error> {
+    use aws_sdk_secretsmanager::types::{Filter, FilterNameStringType};
+    let sm = aws.secretsmanager();
+    let owner = |tags: &[aws_sdk_secretsmanager::types::Tag]| {
+        tags.iter().find(|t| t.key() == Some(TAG_STACK)).and_then(|t| t.value()).map(str::to_string)
+    };
+    let name = secret_name(stack);
+    let mut arns = BTreeSet::new();
+    if let Some(d) = sm.describe_secret().secret_id(&name).send().await.ctx("DescribeSecret").optional()? {
+        let tag = owner(d.tags());
+        if tag.as_deref() == Some(stack) {
+            let arn = d.arn().unwrap_or(&name).to_string();
+            arns.insert(arn.clone());
+            found.push((Found::Secret(arn), name.clone()));
+        } else {
+            skip(name.clone(), tag, warnings);
+        }
+    }
+    let filters = [
+        Filter::builder().key(FilterNameStringType::TagKey).values(TAG_STACK).build(),
+        Filter::builder().key(FilterNameStringType::TagValue).values(stack).build(),
+    ];
+    let listed = apigw::paged(|t| {
+        let sm = sm.clone();
+        let filters = filters.to_vec();
+        async move {
+            let o = sm.list_secrets().set_filters(Some(filters)).set_next_token(t).send().await.ctx("ListSecrets")?;
+            Ok((o.secret_list.unwrap_or_default(), o.next_token))
+        }
+    })
+    .await?;
+    for s in listed {
+        // The filters match key and value separately: the pair is checked here.
+        let arn = s.arn().unwrap_or_default().to_string();
+        if owner(s.tags()).as_deref() == Some(stack) && !arn.is_empty() && arns.insert(arn.clone()) {
+            found.push((Found::Secret(arn), s.name().unwrap_or_default().to_string()));
+        }
+    }
+    Ok(())
+}
+
 async fn delete(aws: &Aws, what: &Found) -> Result<bool, Error> {
     match what {
         Found::Api(id) => delete_ok(aws.apigw().delete_api().api_id(id).send().await.ctx("DeleteApi")),
         Found::Function(name) => {
             delete_ok(aws.lambda().delete_function().function_name(name).send().await.ctx("DeleteFunction"))
+        }
+        Found::Secret(arn) => {
+            let r =
+                aws.secretsmanager().delete_secret().secret_id(arn).force_delete_without_recovery(true).send().await;
+            delete_ok(r.ctx("DeleteSecret"))
         }
         Found::Role(name) => {
             let iam = aws.iam();

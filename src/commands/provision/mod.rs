@@ -1,9 +1,10 @@
 //! `wsadm provision` and `wsadm destroy`: the whole WebSocket chat stack, converged.
 //!
 //! Provision reads what exists, compares it with what the options ask for, and creates or
-//! updates only what differs, in dependency order: session table, API, the functions' IAM role
-//! and policy, log groups, Lambda functions, integrations, authorizer, invoke permissions,
-//! routes and route responses, the stage, and a deployment when the API's routing changed.
+//! updates only what differs, in dependency order: session table, API, the HS256 secret in
+//! Secrets Manager, the functions' IAM role and policy (naming that secret's ARN), log groups,
+//! Lambda functions, integrations, authorizer, invoke permissions, routes and route responses,
+//! the stage, and a deployment when the API's routing changed.
 //! Every piece is found by its name *and* its `wsadm:stack` tag; a same-named resource without
 //! the tag is never adopted (it is an error), so a rerun never duplicates and never takes over
 //! someone else's resources. `--dry-run` runs the same comparison and changes nothing.
@@ -17,6 +18,7 @@
 //! | functions | NAME-connect, NAME-disconnect, NAME-chat, NAME-authorizer (jwt only) |
 //! | execution role + inline policy | NAME-wsadm-handlers / wsadm-handlers |
 //! | REQUEST authorizer | NAME-jwt |
+//! | HS256 secret (Secrets Manager) | wsadm/NAME/jwt-secret |
 //! | log groups | /aws/lambda/FUNCTION, /wsadm/NAME/STAGE/access, API-Gateway-Execution-Logs_APIID/STAGE |
 //!
 //! The deployment carries a fingerprint of the routing (routes, integrations, authorizer,
@@ -31,6 +33,8 @@ mod diff;
 mod lookup;
 mod names;
 mod report;
+mod secret;
+mod settings;
 
 pub use destroy::destroy;
 

@@ -51,6 +51,11 @@ pub(super) fn authorizer_name(stack: &str) -> String {
     format!("{stack}-jwt")
 }
 
+/// The Secrets Manager secret holding the HS256 key material.
+pub(super) fn secret_name(stack: &str) -> String {
+    format!("wsadm/{stack}/jwt-secret")
+}
+
 pub(super) fn lambda_log_group(function: &str) -> String {
     format!("/aws/lambda/{function}")
 }

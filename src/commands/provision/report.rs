@@ -80,6 +80,10 @@ pub struct Outputs {
     pub role: String,
     pub functions: Vec<String>,
     pub log_groups: Vec<String>,
+    /// The Secrets Manager secret holding the HS256 key (never its value).
+    pub jwt_secret_arn: Option<String>,
+    /// Where clients put the token on $connect (`--token-in`), with a JWT authorizer.
+    pub token_in: Option<String>,
 }
 
 /// Why a run stopped, with what to do about it (the same fields as wsadm's JSON errors).
@@ -137,6 +141,16 @@ pub struct ProvisionReport {
     pub warnings: Vec<String>,
     /// Set when the run stopped halfway: `resources` is what was done until then.
     pub error: Option<Failure>,
+}
+
+/// How a client sends its token, as the stack was provisioned.
+fn token_in_help(t: &str) -> String {
+    match t {
+        "query" => "query: ?token=JWT".into(),
+        "header" => "header: Authorization: Bearer JWT".into(),
+        "both" => "both: ?token=JWT or Authorization: Bearer JWT".into(),
+        other => other.into(),
+    }
 }
 
 fn changes_cell(changes: &[Change]) -> String {
@@ -205,7 +219,11 @@ impl Report for ProvisionReport {
                     ("Role".into(), o.role.clone()),
                     ("Functions".into(), o.functions.join(", ")),
                     ("Log groups".into(), o.log_groups.join(", ")),
-                ],
+                ]
+                .into_iter()
+                .chain(o.jwt_secret_arn.as_ref().map(|a| ("JWT secret".to_string(), a.clone())))
+                .chain(o.token_in.as_ref().map(|t| ("Token in".to_string(), token_in_help(t))))
+                .collect(),
             });
         }
         if !self.warnings.is_empty() {

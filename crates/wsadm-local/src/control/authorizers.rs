@@ -124,12 +124,15 @@ fn validate_authorizer(protocol: &str, a: &Authorizer) -> Result<()> {
             Some(uri) if !uri.starts_with("arn:") => return Err(bad(format!("Invalid authorizerUri {uri}"))),
             _ => {}
         }
-        if protocol == WEBSOCKET && a.identity_source.is_empty() {
-            return Err(bad("identitySource is required for REQUEST authorizers"));
-        }
+        // No identity source is allowed: WebSocket authorizers never cache, so such an
+        // authorizer is invoked on every $connect (see the data plane's `admit`).
     }
     for source in &a.identity_source {
         validate_identity_source(protocol, source)?;
+    }
+    if protocol == WEBSOCKET && a.authorizer_result_ttl_in_seconds.is_some() {
+        // AWS's answer: results are cached only for HTTP APIs.
+        return Err(bad("AuthorizerResultTtlInSeconds cannot be set for WEBSOCKET protocol Apis."));
     }
     if let Some(ttl) = a.authorizer_result_ttl_in_seconds {
         if !(0..=3600).contains(&ttl) {
@@ -160,14 +163,20 @@ mod tests {
         assert!(validate_authorizer(WEBSOCKET, &ok).is_ok());
         assert!(is_bad(validate_authorizer(WEBSOCKET, &authorizer("TOKEN", &["route.request.header.A"]))));
         assert!(is_bad(validate_authorizer(WEBSOCKET, &authorizer("JWT", &["route.request.header.A"]))));
-        assert!(is_bad(validate_authorizer(WEBSOCKET, &authorizer("REQUEST", &[]))));
+        assert!(
+            validate_authorizer(WEBSOCKET, &authorizer("REQUEST", &[])).is_ok(),
+            "no identity source: always invoked"
+        );
         assert!(is_bad(validate_authorizer(WEBSOCKET, &authorizer("REQUEST", &["$request.header.A"]))));
         assert!(is_bad(validate_authorizer(WEBSOCKET, &authorizer("REQUEST", &["route.request.header."]))));
         let mut no_uri = ok.clone();
         no_uri.authorizer_uri = None;
         assert!(is_bad(validate_authorizer(WEBSOCKET, &no_uri)));
         let mut ttl = ok;
+        ttl.authorizer_result_ttl_in_seconds = Some(0);
+        assert!(is_bad(validate_authorizer(WEBSOCKET, &ttl)), "WebSocket authorizers take no TTL");
+        assert!(validate_authorizer("HTTP", &ttl).is_ok());
         ttl.authorizer_result_ttl_in_seconds = Some(3601);
-        assert!(is_bad(validate_authorizer(WEBSOCKET, &ttl)));
+        assert!(is_bad(validate_authorizer("HTTP", &ttl)));
     }
 }

@@ -1,4 +1,9 @@
 //! The JWT authorizer on $connect, and its removal when the options no longer want it.
+//!
+//! Its identity sources follow `--token-in` (see `settings.rs`). AWS answers 401 without calling
+//! the authorizer when *any* listed source is missing, so "both" lists none and the function
+//! reads `?token=` or `Authorization: Bearer` itself. No result TTL is set: WebSocket APIs do not
+//! cache authorizer results, and AWS refuses `AuthorizerResultTtlInSeconds` for them.
 
 use super::Conv;
 use crate::commands::provision::desired::Auth;
@@ -9,11 +14,6 @@ use crate::commands::provision::report::Action;
 use aws_sdk_apigatewayv2::types::AuthorizerType;
 use wsadm_core::target::TAG_STACK;
 use wsadm_core::{apigw, AwsResultExt, Error};
-
-/// The authorizer's identity source. AWS answers 401 when *any* listed source is missing, and
-/// browsers cannot set headers on a WebSocket handshake, so the query string is the one source;
-/// the authorizer function also accepts `Authorization: Bearer` when `?token=` is present.
-pub(super) const IDENTITY_SOURCE: &str = "route.request.querystring.token";
 
 impl<'a> Conv<'a> {
     pub(super) async fn authorizer(&mut self) -> Result<(), Error> {
@@ -38,7 +38,7 @@ impl<'a> Conv<'a> {
                     .name(&name)
                     .authorizer_type(AuthorizerType::Request)
                     .authorizer_uri(&uri)
-                    .identity_source(IDENTITY_SOURCE)
+                    .set_identity_source((!self.d.identity_source.is_empty()).then(|| self.d.identity_source.clone()))
                     .send()
                     .await
                     .ctx("CreateAuthorizer")?;
@@ -52,7 +52,8 @@ impl<'a> Conv<'a> {
         let mut diff = Diff::default();
         diff.field("authorizer_type", z.authorizer_type().map(|t| t.as_str()), Some("REQUEST"));
         diff.field("authorizer_uri", z.authorizer_uri(), Some(uri.as_str()));
-        diff.field("identity_source", Some(z.identity_source().join(",")), Some(IDENTITY_SOURCE.to_string()));
+        let sources = |v: &[String]| Some(v.join(",")).filter(|s| !s.is_empty());
+        diff.field("identity_source", sources(z.identity_source()), sources(&self.d.identity_source));
         let action = action_for(&diff);
         self.record("authorizer", &name, Some(id.clone()), action, diff.0);
         if action == Action::Update && !self.dry {
@@ -61,7 +62,7 @@ impl<'a> Conv<'a> {
                 .authorizer_id(&id)
                 .authorizer_type(AuthorizerType::Request)
                 .authorizer_uri(&uri)
-                .set_identity_source(Some(vec![IDENTITY_SOURCE.to_string()]))
+                .set_identity_source(Some(self.d.identity_source.clone()))
                 .send()
                 .await
                 .ctx("UpdateAuthorizer")?;
@@ -71,11 +72,16 @@ impl<'a> Conv<'a> {
     }
 
     /// What an earlier run made that the options no longer want: the authorizer and its
-    /// function when the authorizer is now iam or none. Removed last, when nothing uses them.
+    /// function when the authorizer is now iam or none, and the HS256 secret when no option
+    /// gives one. Removed last, when nothing uses them.
     pub(super) async fn leftovers(&mut self) -> Result<(), Error> {
-        if self.d.auth == Auth::Jwt {
-            return Ok(());
+        if self.d.auth != Auth::Jwt {
+            self.authorizer_leftovers().await?;
         }
+        self.secret_leftover().await
+    }
+
+    async fn authorizer_leftovers(&mut self) -> Result<(), Error> {
         let gw = self.aws.apigw();
         let name = authorizer_name(&self.d.stack);
         if let Some(a) = &self.api {

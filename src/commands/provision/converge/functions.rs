@@ -50,7 +50,8 @@ impl<'a> Conv<'a> {
             c.environment().and_then(|e| e.variables()).map(|m| m.clone().into_iter().collect()).unwrap_or_default();
         for k in actual_env.keys().chain(f.env.keys()).collect::<BTreeSet<_>>() {
             let field = format!("environment.{k}");
-            if k.contains("SECRET") {
+            // Secret values are masked; a secret's ARN is not secret.
+            if k.contains("SECRET") && !k.ends_with("_ARN") {
                 config.secret(field, actual_env.get(k), f.env.get(k));
             } else {
                 config.field(field, actual_env.get(k), f.env.get(k));

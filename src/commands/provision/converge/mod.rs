@@ -7,14 +7,16 @@ mod functions;
 mod logs;
 mod role;
 mod routes;
+mod secret;
 mod stage;
 mod table;
 
 use super::account::Account;
-use super::desired::Desired;
+use super::desired::{Auth, Desired};
 use super::lookup::{find_log_group, log_group_arn, log_group_owner, not_ours, table_owner, Optional};
 use super::names::{access_log_group, execution_log_group, lambda_log_group, FnRole};
 use super::report::{Action, Change, Outputs, Step};
+use super::settings::token_in_name;
 use std::collections::{BTreeSet, HashMap};
 use wsadm_core::target::{self, TAG_STACK};
 use wsadm_core::{apigw, Aws, AwsResultExt, Error};
@@ -35,6 +37,9 @@ pub(super) struct Conv<'a> {
     role_arn: String,
     integrations: HashMap<FnRole, String>,
     authorizer_id: Option<String>,
+    /// The HS256 secret: the preflight's plan, then its ARN once it exists.
+    secret: Option<secret::SecretState>,
+    secret_arn: Option<String>,
     /// Stages of the API (for the @connections permission): existing ones and the target.
     stages: BTreeSet<String>,
     /// Log groups that exist (or would) for the outputs.
@@ -57,6 +62,8 @@ impl<'a> Conv<'a> {
             role_arn,
             integrations: HashMap::new(),
             authorizer_id: None,
+            secret: None,
+            secret_arn: None,
             stages: BTreeSet::new(),
             log_groups: Vec::new(),
         }
@@ -92,11 +99,17 @@ impl<'a> Conv<'a> {
         self.preflight().await?;
         self.table().await?;
         self.api().await?;
+        self.secret().await?;
         self.role().await?;
         for f in self.d.functions.clone() {
             self.log_group(&lambda_log_group(&f.name), true).await?;
         }
-        for f in self.d.functions.clone() {
+        for mut f in self.d.functions.clone() {
+            if f.role == FnRole::Authorizer {
+                if let Some(arn) = self.secret_arn_or_placeholder() {
+                    f.env.insert("WSADM_JWT_SECRET_ARN".into(), arn);
+                }
+            }
             self.function(&f).await?;
         }
         self.integrations().await?;
@@ -115,8 +128,9 @@ impl<'a> Conv<'a> {
     }
 
     /// Refuses, before anything is changed, when a resource with one of the stack's names
-    /// exists without the stack's tag (each step checks again, for races).
-    async fn preflight(&self) -> Result<(), Error> {
+    /// exists without the stack's tag (each step checks again, for races), or when the HS256
+    /// secret differs from the stored one without --rotate-secret.
+    async fn preflight(&mut self) -> Result<(), Error> {
         let stack = self.d.stack.as_str();
         let apis = apigw::websocket_apis(&self.aws.apigw()).await?;
         let tagged: Vec<_> = apis
@@ -166,7 +180,7 @@ impl<'a> Conv<'a> {
                 return Err(not_ours("log group", &access, stack, owner.as_deref()));
             }
         }
-        Ok(())
+        self.check_secret().await
     }
 
     pub(super) fn outputs(&self) -> Outputs {
@@ -188,6 +202,8 @@ impl<'a> Conv<'a> {
             role: self.d.role.clone(),
             functions: self.d.functions.iter().map(|f| f.name.clone()).collect(),
             log_groups,
+            jwt_secret_arn: self.secret_arn.clone(),
+            token_in: (self.d.auth == Auth::Jwt).then(|| token_in_name(self.d.token_in).to_string()),
         }
     }
 }

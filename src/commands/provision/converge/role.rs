@@ -29,7 +29,7 @@ impl<'a> Conv<'a> {
     }
 
     /// Least privilege: this table and its indexes, @connections POST on this API's stages,
-    /// and the functions' own log groups.
+    /// the functions' own log groups, and reading exactly the stack's HS256 secret (if any).
     fn handler_policy(&self) -> Value {
         let table = self.acct.arn("dynamodb", &format!("table/{}", self.d.table));
         let connections: Vec<String> = self
@@ -43,7 +43,7 @@ impl<'a> Conv<'a> {
             .iter()
             .map(|f| format!("{}:*", self.acct.log_group_arn(&lambda_log_group(&f.name))))
             .collect();
-        json!({
+        let mut policy = json!({
             "Version": "2012-10-17",
             "Statement": [
                 {
@@ -72,7 +72,16 @@ impl<'a> Conv<'a> {
                     "Resource": logs
                 }
             ]
-        })
+        });
+        if let (Some(arn), Some(statements)) = (self.secret_arn_or_placeholder(), policy["Statement"].as_array_mut()) {
+            statements.push(json!({
+                "Sid": "JwtSecret",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": arn
+            }));
+        }
+        policy
     }
 
     pub(super) async fn role(&mut self) -> Result<(), Error> {

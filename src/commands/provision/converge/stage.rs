@@ -1,6 +1,5 @@
 //! The stage (throttling, logging, access log) and the deployment that publishes the routing.
 
-use super::authorizer::IDENTITY_SOURCE;
 use super::Conv;
 use crate::commands::provision::desired::Throttle;
 use crate::commands::provision::diff::{action_for, Diff};
@@ -150,7 +149,7 @@ impl<'a> Conv<'a> {
         for f in &self.d.functions {
             s.push_str(&format!("function {} {}\n", f.name, self.acct.function_arn(&f.name)));
         }
-        s.push_str(&format!("authorizer {:?} {IDENTITY_SOURCE}\n", self.authorizer_id));
+        s.push_str(&format!("authorizer {:?} {}\n", self.authorizer_id, self.d.identity_source.join(",")));
         let digest = Sha256::digest(s.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
