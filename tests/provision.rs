@@ -647,7 +647,6 @@ async fn a_run_that_stops_halfway_reports_what_exists_and_the_next_run_converges
 // ----- the provisioned stack, used by real clients -----
 
 #[tokio::test]
-#[ignore = "needs harden-auth"]
 async fn clients_with_a_valid_jwt_chat_through_the_provisioned_stack() {
     let l = local().await;
     let v = l.provision(&[]).ok().json();
@@ -977,7 +976,6 @@ async fn connect_with_header(url: &str, token: &str) -> Result<common::stack::Ws
 
 /// Needs the authorizer that reads its key from Secrets Manager (WSADM_JWT_SECRET_ARN).
 #[tokio::test]
-#[ignore = "needs harden-auth"]
 async fn with_token_in_both_header_and_query_clients_connect() {
     let l = local().await;
     let v = l.provision(&[]).ok().json();
