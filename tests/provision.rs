@@ -403,14 +403,22 @@ async fn dry_run_shows_exactly_the_differences_and_changes_nothing() {
         assert!(!refused.stderr.contains(SECRET) && !refused.stdout.contains(SECRET), "the secret leaked");
     }
 
-    // With --rotate-secret, the plan names the secret's change, masked, and one other option's.
+    // With --rotate-secret, the plan names the secret's change, masked, the authorizer's new
+    // secret version, and one other option's.
     let plan = with_secret(&rotated, &["--rotate-secret", "--logging-level", "info", "--dry-run"]).ok().json();
     let mut got = changed(&plan);
     got.sort();
     assert_eq!(
         got,
-        vec![("secret".into(), SECRET_NAME.into(), "update".into()), ("stage".into(), "prod".into(), "update".into())]
+        vec![
+            ("function".into(), "chat-authorizer".into(), "update".into()),
+            ("secret".into(), SECRET_NAME.into(), "update".into()),
+            ("stage".into(), "prod".into(), "update".into())
+        ]
     );
+    let authorizer = plan["resources"].as_array().unwrap().iter().find(|r| r["name"] == "chat-authorizer").unwrap();
+    assert_eq!(authorizer["changes"].as_array().unwrap().len(), 1, "{authorizer}");
+    assert_eq!(authorizer["changes"][0]["field"], "environment.WSADM_JWT_SECRET_VERSION", "{authorizer}");
     let secret = plan["resources"].as_array().unwrap().iter().find(|r| r["kind"] == "secret").unwrap();
     let fields: Vec<&str> =
         secret["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
@@ -848,7 +856,15 @@ async fn the_secret_lives_only_in_secrets_manager_and_rotates_with_a_grace() {
         assert!(!out.contains(SECRET) && !out.contains(new_secret), "a secret leaked into the output");
     }
     assert!(r.stderr.len() > 10_000, "-vvv traced little: {}", r.stderr);
-    assert_eq!(changed(&v), vec![("secret".into(), SECRET_NAME.into(), "update".into())], "{v}");
+    // The secret and the authorizer's WSADM_JWT_SECRET_VERSION (so its environments restart).
+    assert_eq!(
+        changed(&v),
+        vec![
+            ("secret".into(), SECRET_NAME.into(), "update".into()),
+            ("function".into(), "chat-authorizer".into(), "update".into())
+        ],
+        "{v}"
+    );
     let (arn2, _, stored) = stored_secret(&l.sdk).await.unwrap();
     assert_eq!(arn2, arn, "the same secret, a new version");
     assert_eq!((&stored["current"], &stored["previous"]), (&json!(new_secret), &json!(SECRET)));
@@ -856,7 +872,7 @@ async fn the_secret_lives_only_in_secrets_manager_and_rotates_with_a_grace() {
     assert!((started + 1800..=started + 1800 + 60).contains(&until), "{until} vs {started}");
     // Nothing else moved: the functions still name the same ARN.
     let after = snapshot(&l.sdk, &api_id).await;
-    for part in ["functions", "policy", "authorizers", "deployments"] {
+    for part in ["policy", "authorizers", "deployments"] {
         assert_eq!(after[part], before[part], "{part} changed");
     }
 
@@ -989,4 +1005,44 @@ async fn with_token_in_both_header_and_query_clients_connect() {
     // The authorizer runs for every connect, so it is the one refusing these.
     assert_eq!(connect(&url).await.err(), Some(401), "no token");
     assert_eq!(connect_with_header(&url, &token("mallory", "not-the-secret-not-the-secret-xx")).await.err(), Some(401));
+}
+
+/// Tokens across a rotation, through the provisioned authorizer: the new secret verifies as soon
+/// as provision returns (the function's configuration changed, so its environments restart), the
+/// old one until `previous_until` and not after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_tokens_verify_through_the_grace_period_and_not_after() {
+    let l = local().await;
+    let v = l.provision(&[]).ok().json();
+    let url = v["outputs"]["wss_url"].as_str().unwrap().to_string();
+    let url_for = |secret: &str| format!("{url}?token={}", token("alice", secret));
+    assert!(connect(&url_for(SECRET)).await.is_ok());
+
+    let next = "rotation-test-next-secret-rotation-test-next";
+    let mut env = l.env.clone();
+    env.retain(|(k, _)| k != "CHAT_SECRET");
+    env.push(("CHAT_SECRET".into(), next.into()));
+    let zip = l.zip.to_str().unwrap();
+    let base =
+        ["provision", "--name", STACK, "--stage", "prod", "--handler-zip", zip, "--jwt-secret-env", "CHAT_SECRET"];
+    let mut args = base.to_vec();
+    args.extend(["--route-throttle", "send=10:20", "--rotate-secret", "--rotation-grace", "6s", "-o", "json"]);
+    wsadm(&env, &args).ok();
+    let until = stored_secret(&l.sdk).await.unwrap().2["previous_until"].as_i64().unwrap();
+
+    // The emulator rereads a function's configuration every 2 s, as Lambda starts new environments.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while connect(&url_for(next)).await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "the new secret was never accepted");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(now() < until, "the grace period must still run for this check");
+    assert!(connect(&url_for(SECRET)).await.is_ok(), "old tokens verify during the grace period");
+    // After previous_until (the authorizer allows no leeway on it), old tokens are refused.
+    while now() <= until {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(connect(&url_for(SECRET)).await.err(), Some(401), "old tokens after the grace period");
+    assert!(connect(&url_for(next)).await.is_ok());
 }

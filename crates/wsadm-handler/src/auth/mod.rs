@@ -8,6 +8,7 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `WSADM_JWT_SECRET_ARN` | Secrets Manager secret (ARN or name) holding the HS256 secret as JSON `{"current", "previous", "previous_until"}` (see the `secret` module); what `wsadm provision` sets | — |
+//! | `WSADM_JWT_SECRET_VERSION` | not read: provision sets it to the secret's current version, so a rotation changes the function's configuration and Lambda starts environments that read the new value at once | — |
 //! | `WSADM_JWT_SECRET_TTL_SECS` | how long the secret read from Secrets Manager is used before it is read again (1 to 2592000) | `300` |
 //! | `WSADM_JWT_SECRET` | HS256 shared secret, at least 32 bytes (local development) | — |
 //! | `WSADM_JWT_SECRET_FILE` | file holding the HS256 secret, at least 32 bytes; trailing newlines are trimmed (local development) | — |

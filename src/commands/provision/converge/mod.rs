@@ -40,6 +40,9 @@ pub(super) struct Conv<'a> {
     /// The HS256 secret: the preflight's plan, then its ARN once it exists.
     secret: Option<secret::SecretState>,
     secret_arn: Option<String>,
+    /// The secret's current version: in the authorizer's environment, so a rotation changes its
+    /// configuration and Lambda starts fresh environments that read the new value at once.
+    secret_version: Option<String>,
     /// Stages of the API (for the @connections permission): existing ones and the target.
     stages: BTreeSet<String>,
     /// Log groups that exist (or would) for the outputs.
@@ -64,6 +67,7 @@ impl<'a> Conv<'a> {
             authorizer_id: None,
             secret: None,
             secret_arn: None,
+            secret_version: None,
             stages: BTreeSet::new(),
             log_groups: Vec::new(),
         }
@@ -108,6 +112,8 @@ impl<'a> Conv<'a> {
             if f.role == FnRole::Authorizer {
                 if let Some(arn) = self.secret_arn_or_placeholder() {
                     f.env.insert("WSADM_JWT_SECRET_ARN".into(), arn);
+                    let version = self.secret_version.clone().unwrap_or_else(|| PLACEHOLDER_ID.to_string());
+                    f.env.insert("WSADM_JWT_SECRET_VERSION".into(), version);
                 }
             }
             self.function(&f).await?;

@@ -17,6 +17,8 @@ use wsadm_core::{AwsResultExt, Error};
 /// What the preflight found: the secret's ARN if it exists, and the plan.
 pub(super) struct SecretState {
     arn: Option<String>,
+    /// The version labelled AWSCURRENT (not secret: a UUID Secrets Manager assigns).
+    version: Option<String>,
     plan: Plan,
 }
 
@@ -39,8 +41,8 @@ impl<'a> Conv<'a> {
         let Some(spec) = self.d.secret.clone() else { return Ok(()) };
         let sm = self.aws.secretsmanager();
         let described = sm.describe_secret().secret_id(&spec.name).send().await.ctx("DescribeSecret").optional()?;
-        let (arn, stored) = match described {
-            None => (None, None),
+        let (arn, version, stored) = match described {
+            None => (None, None, None),
             Some(d) => {
                 let tag = owner(d.tags());
                 if tag.as_deref() != Some(self.d.stack.as_str()) {
@@ -59,11 +61,14 @@ impl<'a> Conv<'a> {
                 let v = quiet(sm.get_secret_value().secret_id(&spec.name).send()).await;
                 // A secret without a current value (created empty) is given one; a binary one is not wsadm's.
                 let value = v.ctx("GetSecretValue").optional()?.map(|o| o.secret_string().unwrap_or("").to_string());
-                (d.arn().map(str::to_string), value)
+                let current = d.version_ids_to_stages().and_then(|m| {
+                    m.iter().find(|(_, stages)| stages.iter().any(|s| s == "AWSCURRENT")).map(|(v, _)| v.clone())
+                });
+                (d.arn().map(str::to_string), current, value)
             }
         };
         let plan = secret::plan(stored.as_deref(), &spec, unix_now(), &mut self.warnings)?;
-        self.secret = Some(SecretState { arn, plan });
+        self.secret = Some(SecretState { arn, version, plan });
         Ok(())
     }
 
@@ -77,13 +82,14 @@ impl<'a> Conv<'a> {
                 quiet(sm.put_secret_value().secret_id(arn).secret_string(value.to_json()).send())
                     .await
                     .ctx("PutSecretValue")
-                    .map(|_| ())
+                    .map(|o| o.version_id().map(str::to_string))
             }
         };
         match (state.plan, state.arn) {
             (Plan::Unchanged, arn) => {
                 self.record("secret", &spec.name, arn.clone(), Action::Unchanged, vec![]);
                 self.secret_arn = arn;
+                self.secret_version = state.version;
             }
             (Plan::Create(value), None) => {
                 self.record("secret", &spec.name, None, Action::Create, vec![]);
@@ -104,6 +110,7 @@ impl<'a> Conv<'a> {
                     .ctx("CreateSecret")?;
                     self.created(o.arn());
                     self.secret_arn = o.arn().map(str::to_string);
+                    self.secret_version = o.version_id().map(str::to_string);
                 }
             }
             (Plan::Create(value), Some(arn)) => {
@@ -113,14 +120,15 @@ impl<'a> Conv<'a> {
                 diff.secret("current", none, Some(&value.current));
                 self.record("secret", &spec.name, Some(arn.clone()), Action::Update, diff.0);
                 if !self.dry {
-                    put(arn.clone(), value).await?;
+                    self.secret_version = put(arn.clone(), value).await?;
                 }
                 self.secret_arn = Some(arn);
             }
             (Plan::Rotate(value, changes), Some(arn)) => {
                 self.record("secret", &spec.name, Some(arn.clone()), Action::Update, changes);
+                self.secret_version = None;
                 if !self.dry {
-                    put(arn.clone(), value).await?;
+                    self.secret_version = put(arn.clone(), value).await?;
                 }
                 self.secret_arn = Some(arn);
             }
