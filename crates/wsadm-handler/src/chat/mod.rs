@@ -3,128 +3,56 @@
 //!
 //! Replies to the sender travel in the integration response body (the routes have a route
 //! response); fan-out goes through @connections. Client mistakes get an error frame and a 200,
-//! never a 5xx; only a failing store or gateway is a 5xx.
+//! never a 5xx; only a failing store or gateway is a 5xx, with a generic frame (the detail is in
+//! the log line). Each event logs one `handled` line with its status, request id and notes
+//! (`rate_limited`, `reason`, `error`).
+//!
+//! Modules: [`config`] (the variables below), [`rooms`] (who may enter which room), [`reply`]
+//! (answers and log notes), `send` (the budget check and the fan-out).
 //!
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `WSADM_TABLE` | the session table | required |
-//! | `WSADM_ALLOW_ANONYMOUS` | accept connections without an authorizer user (`true`/`false`) | false |
-//! | `WSADM_MAX_CONNECTIONS_PER_USER` | per-user connection cap (0 = none) | 10 |
-//! | `WSADM_MAX_TEXT_BYTES` | largest `send` text | 4096 |
-//! | `WSADM_FANOUT_CONCURRENCY` | @connections calls in flight per `send` | 32 |
+//! | `WSADM_ALLOW_ANONYMOUS` | accept connections without an authorizer user (`true`/`false`); each is user `anon-<connection id>` | false |
+//! | `WSADM_MAX_CONNECTIONS_PER_USER` | per-user connection cap, exact under concurrency (0 = none; at most 1000) | 10 |
+//! | `WSADM_MAX_TEXT_BYTES` | largest `send` text (1-32768; above is refused at start) | 4096 |
+//! | `WSADM_FANOUT_CONCURRENCY` | @connections calls in flight per `send` (1-1024) | 32 |
 //! | `WSADM_MANAGEMENT_ENDPOINT` | @connections endpoint (default `https://{domainName}/{stage}` from the event) | |
+//! | `WSADM_PUBLIC_ROOMS` | rooms anyone may join: comma list of names, `prefix*`, or `*` (every room); set but empty = none; `dm:` rooms are never public | `*` |
+//! | `WSADM_MAX_ROOMS_PER_CONNECTION` | rooms one connection may be in (1-100), a condition on the write | 20 |
+//! | `WSADM_USER_RATE` | `send` messages per second per user, over all their connections (0 = off) | 10 |
+//! | `WSADM_USER_BURST` | the most `send`s a user may make at once | 20 |
+//!
+//! Besides public rooms, a user may join the rooms the authorizer grants (context key `rooms`,
+//! comma-joined, from the token claim named by the authorizer's `WSADM_ROOMS_CLAIM`), and the
+//! direct rooms `dm:<a>:<b>` they are `a` or `b` of. A refused join answers
+//! `{"type":"error","error":"room_forbidden","room":...}` and records nothing; a refused
+//! `?room=` refuses the connect (403).
+
+pub mod config;
+pub mod reply;
+pub mod rooms;
+mod send;
+
+pub use config::{ChatConfig, ConfigError};
+pub use reply::{Note, Reply};
+pub use send::Fanout;
 
 use crate::ports::{Clock, Gateway, Store};
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
-use futures::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
-use wsadm_core::connections::ConnError;
-use wsadm_core::store::{validate_room, PutError, Session, TOUCH_INTERVAL_MS};
+use std::time::Instant;
+use wsadm_core::store::{validate_room, PutError, RoomError, Session, TOUCH_INTERVAL_MS};
 
 pub const ACTIONS: &[&str] = &["join", "leave", "send", "ping", "whoami"];
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatConfig {
-    pub allow_anonymous: bool,
-    pub max_connections_per_user: u64,
-    pub max_text_bytes: usize,
-    pub fanout_concurrency: usize,
-    pub management_endpoint: Option<String>,
-}
-
-impl Default for ChatConfig {
-    fn default() -> Self {
-        ChatConfig {
-            allow_anonymous: false,
-            max_connections_per_user: 10,
-            max_text_bytes: 4096,
-            fanout_concurrency: 32,
-            management_endpoint: None,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{name}: {message}")]
-pub struct ConfigError {
-    pub name: &'static str,
-    pub message: String,
-}
-
-fn parse<T: std::str::FromStr>(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: T,
-) -> Result<T, ConfigError> {
-    match get(name).filter(|v| !v.trim().is_empty()) {
-        None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| ConfigError { name, message: format!("cannot parse `{v}`") }),
-    }
-}
-
-impl ChatConfig {
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let d = ChatConfig::default();
-        let cfg = ChatConfig {
-            allow_anonymous: parse(&get, "WSADM_ALLOW_ANONYMOUS", d.allow_anonymous)?,
-            max_connections_per_user: parse(&get, "WSADM_MAX_CONNECTIONS_PER_USER", d.max_connections_per_user)?,
-            max_text_bytes: parse(&get, "WSADM_MAX_TEXT_BYTES", d.max_text_bytes)?,
-            fanout_concurrency: parse(&get, "WSADM_FANOUT_CONCURRENCY", d.fanout_concurrency)?,
-            management_endpoint: get("WSADM_MANAGEMENT_ENDPOINT").filter(|v| !v.is_empty()),
-        };
-        if cfg.fanout_concurrency == 0 {
-            return Err(ConfigError { name: "WSADM_FANOUT_CONCURRENCY", message: "must be at least 1".into() });
-        }
-        Ok(cfg)
-    }
-}
-
-/// What a handler returns: the integration response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
-    pub status: u16,
-    pub body: Option<String>,
-}
-
-impl Reply {
-    fn ok(body: Value) -> Self {
-        Reply { status: 200, body: Some(body.to_string()) }
-    }
-    fn empty(status: u16) -> Self {
-        Reply { status, body: None }
-    }
-    fn client_error(code: &str, message: impl Into<String>) -> Self {
-        Reply::ok(json!({ "type": "error", "error": code, "message": message.into() }))
-    }
-    fn server_error(message: &str) -> Self {
-        Reply {
-            status: 500,
-            body: Some(json!({ "type": "error", "error": "unavailable", "message": message }).to_string()),
-        }
-    }
-
-    pub fn into_response(self) -> aws_lambda_events::apigw::ApiGatewayProxyResponse {
-        let mut r = aws_lambda_events::apigw::ApiGatewayProxyResponse::default();
-        r.status_code = self.status as i64;
-        r.body = self.body.map(aws_lambda_events::encodings::Body::Text);
-        r
-    }
-}
-
-/// Fan-out result of one `send`.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Fanout {
-    pub delivered: usize,
-    pub gone: usize,
-    pub failed: usize,
-}
+/// The longest user id a session may carry.
+const MAX_USER_BYTES: usize = 128;
 
 #[derive(Deserialize)]
-struct Incoming {
+pub(crate) struct Incoming {
     action: Option<String>,
     room: Option<Value>,
     text: Option<Value>,
@@ -141,6 +69,13 @@ pub struct Chat<S, G, C> {
 
 const TOUCH_CACHE_MAX: usize = 50_000;
 
+/// A value of the authorizer's context (a Lambda authorizer's context arrives flattened or
+/// under `lambda`, depending on the event's producer).
+fn authorizer_value(ev: &ApiGatewayWebsocketProxyRequest, key: &str) -> Option<Value> {
+    let a = &ev.request_context.authorizer;
+    a.other.get(key).or_else(|| a.fields.get(key)).cloned()
+}
+
 /// The user the authorizer vouched for: `userId` from its context, else the principal id.
 pub fn authorizer_user(ev: &ApiGatewayWebsocketProxyRequest) -> Option<String> {
     let a = &ev.request_context.authorizer;
@@ -154,6 +89,16 @@ pub fn authorizer_user(ev: &ApiGatewayWebsocketProxyRequest) -> Option<String> {
     pick(&|k| a.other.get(k).cloned()).or_else(|| pick(&|k| a.fields.get(k).cloned()))
 }
 
+/// The name of an anonymous user: the whole connection id, so no two connections share one.
+pub fn anonymous_user(connection_id: &str) -> String {
+    format!("anon-{connection_id}")
+}
+
+/// Who sent this event: the authorizer's user, else (anonymous) the connection's own name.
+fn user_of(ev: &ApiGatewayWebsocketProxyRequest, connection_id: &str) -> String {
+    authorizer_user(ev).unwrap_or_else(|| anonymous_user(connection_id))
+}
+
 impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
     pub fn new(store: S, gateway: G, clock: C, config: ChatConfig) -> Self {
         Chat { store, gateway, clock, config, touched: Mutex::new(HashMap::new()) }
@@ -165,6 +110,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         let ctx = &ev.request_context;
         let connection_id = ctx.connection_id.clone().unwrap_or_default();
         let route = ctx.route_key.clone().unwrap_or_default();
+        let request_id = ctx.request_id.clone().unwrap_or_default();
         let reply = if connection_id.is_empty() {
             Reply::client_error("bad_request", "event without a connection id")
         } else {
@@ -173,15 +119,31 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
                 Some("DISCONNECT") => self.disconnect(ev, &connection_id).await,
                 _ => self.message(ev, &connection_id, &route).await,
             }
-        };
-        tracing::info!(
-            connection_id = %connection_id,
-            route = %route,
-            user = %authorizer_user(ev).unwrap_or_default(),
-            status = reply.status,
-            latency_ms = started.elapsed().as_millis() as u64,
-            "handled"
-        );
+        }
+        .with_request_id(&request_id);
+        macro_rules! handled {
+            ($level:ident) => {
+                tracing::$level!(
+                    connection_id = %connection_id,
+                    route = %route,
+                    user = %authorizer_user(ev).unwrap_or_default(),
+                    request_id = %request_id,
+                    status = reply.status,
+                    latency_ms = started.elapsed().as_millis() as u64,
+                    rate_limited = reply.note.rate_limited,
+                    reason = reply.note.reason.as_deref(),
+                    error = reply.note.error.as_deref(),
+                    "handled"
+                )
+            };
+        }
+        if reply.status >= 500 {
+            handled!(error);
+        } else if reply.note.reason.is_some() || reply.note.rate_limited {
+            handled!(warn);
+        } else {
+            handled!(info);
+        }
         reply
     }
 
@@ -189,32 +151,19 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         let ctx = &ev.request_context;
         let user = match authorizer_user(ev) {
             Some(u) => u,
-            None if self.config.allow_anonymous => {
-                format!("anon-{}", connection_id.chars().take(8).collect::<String>())
-            }
-            None => {
-                tracing::warn!(connection_id, "rejected: no authorizer user and anonymous connections are off");
-                return Reply::empty(401);
-            }
+            None if self.config.allow_anonymous => anonymous_user(connection_id),
+            None => return Reply::refused(401, "no authorizer user and anonymous connections are off"),
         };
+        if user.len() > MAX_USER_BYTES {
+            return Reply::refused(403, format!("the user id is over {MAX_USER_BYTES} bytes"));
+        }
         let room = ev.query_string_parameters.first("room").map(str::to_string);
         if let Some(r) = &room {
             if validate_room(r).is_err() {
-                tracing::warn!(connection_id, "rejected: invalid room in ?room=");
-                return Reply::empty(400);
+                return Reply::refused(400, "invalid room in ?room=");
             }
-        }
-        if self.config.max_connections_per_user > 0 {
-            match self.store.count_by_user(&user).await {
-                Ok(n) if n >= self.config.max_connections_per_user => {
-                    tracing::warn!(connection_id, user = %user, open = n, "rejected: per-user connection cap reached");
-                    return Reply::empty(429);
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::error!(connection_id, error = %e, "session store unavailable");
-                    return Reply::empty(500);
-                }
+            if let Err(why) = self.may_enter(ev, r, &user) {
+                return Reply::refused(403, format!("room_forbidden: {}", why.message(r)));
             }
         }
         let now = self.clock.now_ms();
@@ -224,16 +173,13 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         session.user_agent = ctx.identity.user_agent.clone();
         session.stage = ctx.stage.clone();
         session.rooms.extend(room);
-        match self.store.put_session(&session).await {
+        match self.store.open_session(&session, self.config.max_connections_per_user, now).await {
             Ok(()) => Reply::empty(200),
-            Err(PutError::Exists(_)) => {
-                tracing::error!(connection_id, "a session record with this connection id exists already");
-                Reply::empty(409)
+            Err(PutError::CapReached { open, cap, .. }) => {
+                Reply::refused(429, format!("per-user connection cap reached ({open} open, cap {cap})"))
             }
-            Err(PutError::Store(e)) => {
-                tracing::error!(connection_id, error = %e, "session store unavailable");
-                Reply::empty(500)
-            }
+            Err(PutError::Exists(_)) => Reply::refused(409, "a session record with this connection id exists already"),
+            Err(PutError::Store(e)) => Reply::internal(e),
         }
     }
 
@@ -246,12 +192,10 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
             "disconnected"
         );
         self.touched.lock().unwrap_or_else(|e| e.into_inner()).remove(connection_id);
+        // Also frees the connection's place among its user's connections.
         match self.store.delete(connection_id).await {
             Ok(_) => Reply::empty(200),
-            Err(e) => {
-                tracing::error!(connection_id, error = %e, "could not remove the session record");
-                Reply::empty(500)
-            }
+            Err(e) => Reply::internal(format!("could not remove the session record: {e}")),
         }
     }
 
@@ -265,6 +209,12 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
             ctx.domain_name.as_deref().unwrap_or_default(),
             ctx.stage.as_deref().unwrap_or_default()
         )
+    }
+
+    /// The room policy for this event's user (see [`rooms`]).
+    fn may_enter(&self, ev: &ApiGatewayWebsocketProxyRequest, room: &str, user: &str) -> Result<(), rooms::Refusal> {
+        let granted = rooms::granted(authorizer_value(ev, rooms::GRANTED_ROOMS_KEY).as_ref());
+        rooms::may_enter(room, user, &self.config.public_rooms, &granted)
     }
 
     async fn touch(&self, connection_id: &str, now: i64) {
@@ -311,126 +261,59 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
             "whoami" => match self.store.get(connection_id).await {
                 Ok(Some(s)) => Reply::ok(json!({
                     "type": "whoami", "connectionId": s.connection_id, "userId": s.user_id,
-                    "rooms": s.rooms, "connectedAt": s.connected_at,
+                    "rooms": self.listed_rooms(&s), "connectedAt": s.connected_at,
                 })),
                 Ok(None) => Reply::client_error("no_session", "this connection has no session record"),
-                Err(e) => self.unavailable(connection_id, e),
+                Err(e) => Reply::internal(e),
             },
-            "join" | "leave" => {
+            "join" => self.join(ev, connection_id, &msg, now).await,
+            "leave" => {
                 let room = match room_of(&msg) {
                     Ok(r) => r,
                     Err(reply) => return reply,
                 };
-                let res = if action == "join" {
-                    self.store.join(connection_id, &room, now).await
-                } else {
-                    self.store.leave(connection_id, &room).await
-                };
-                match res {
-                    Ok(s) => Reply::ok(json!({
-                        "type": if action == "join" { "joined" } else { "left" }, "room": room, "rooms": s.rooms,
-                    })),
-                    Err(wsadm_core::Error::Invalid { message, .. }) => Reply::client_error("no_session", message),
-                    Err(e) => self.unavailable(connection_id, e),
+                match self.store.leave(connection_id, &room).await {
+                    Ok(s) => Reply::ok(json!({ "type": "left", "room": room, "rooms": self.listed_rooms(&s) })),
+                    Err(e) => room_error(e, &room),
                 }
             }
             _ => self.send(ev, connection_id, &msg, now).await,
         }
     }
 
-    fn unavailable(&self, connection_id: &str, e: wsadm_core::Error) -> Reply {
-        tracing::error!(connection_id, error = %e, "session store unavailable");
-        Reply::server_error("the session store is unavailable; try again")
-    }
-
-    async fn send(&self, ev: &ApiGatewayWebsocketProxyRequest, sender: &str, msg: &Incoming, now: i64) -> Reply {
+    async fn join(&self, ev: &ApiGatewayWebsocketProxyRequest, connection_id: &str, msg: &Incoming, now: i64) -> Reply {
         let room = match room_of(msg) {
             Ok(r) => r,
             Err(reply) => return reply,
         };
-        let text = match &msg.text {
-            Some(Value::String(t)) => t.clone(),
-            Some(_) => return Reply::client_error("bad_request", "`text` must be a string"),
-            None => return Reply::client_error("bad_request", "`send` needs {\"room\": ..., \"text\": ...}"),
-        };
-        if text.len() > self.config.max_text_bytes {
-            return Reply::client_error("too_large", format!("text is over {} bytes", self.config.max_text_bytes));
+        if let Err(why) = self.may_enter(ev, &room, &user_of(ev, connection_id)) {
+            let message = why.message(&room);
+            return Reply::ok(json!({ "type": "error", "error": "room_forbidden", "room": room, "message": message }))
+                .with_reason(format!("room_forbidden: {message}"));
         }
-        let me = match self.store.get(sender).await {
-            Ok(Some(s)) => s,
-            Ok(None) => return Reply::client_error("no_session", "this connection has no session record"),
-            Err(e) => return self.unavailable(sender, e),
-        };
-        if !me.rooms.contains(&room) {
-            return Reply::client_error("not_in_room", format!("join `{room}` before sending to it"));
-        }
-        let frame = json!({
-            "type": "message", "room": room, "from": me.user_id, "text": text, "ts": now,
-            "id": ev.request_context.message_id,
-        })
-        .to_string();
-        match self.fanout(ev, sender, &room, frame.as_bytes()).await {
-            Ok(f) => Reply::ok(json!({
-                "type": "sent", "room": room, "delivered": f.delivered, "gone": f.gone, "failed": f.failed,
-            })),
-            Err(e) => self.unavailable(sender, e),
+        match self.store.join(connection_id, &room, now, self.config.max_rooms_per_connection).await {
+            Ok(s) => Reply::ok(json!({ "type": "joined", "room": room, "rooms": self.listed_rooms(&s) })),
+            Err(e) => room_error(e, &room),
         }
     }
 
-    /// Posts `data` to every member of `room` but the sender, with bounded concurrency.
-    /// A 410 deletes THAT member's stale record; throttling is retried briefly.
-    pub async fn fanout(
-        &self,
-        ev: &ApiGatewayWebsocketProxyRequest,
-        sender: &str,
-        room: &str,
-        data: &[u8],
-    ) -> Result<Fanout, wsadm_core::Error> {
-        let endpoint = self.endpoint(ev);
-        let mut total = Fanout::default();
-        let mut pages = self.store.room_members(room);
-        while let Some(page) = pages.try_next().await? {
-            let results: Vec<Result<(), ConnError>> = futures::stream::iter(page.into_iter().filter(|id| id != sender))
-                .map(|id| {
-                    let endpoint = &endpoint;
-                    async move {
-                        let r = self.post_with_retry(endpoint, &id, data).await;
-                        if r == Err(ConnError::Gone) {
-                            if let Err(e) = self.store.delete(&id).await {
-                                tracing::warn!(connection_id = %id, error = %e, "could not delete a stale record");
-                            }
-                        } else if let Err(e) = &r {
-                            tracing::warn!(connection_id = %id, error = %e, "post failed");
-                        }
-                        r
-                    }
-                })
-                .buffer_unordered(self.config.fanout_concurrency)
-                .collect()
-                .await;
-            for r in results {
-                match r {
-                    Ok(()) => total.delivered += 1,
-                    Err(ConnError::Gone) => total.gone += 1,
-                    Err(_) => total.failed += 1,
-                }
-            }
-        }
-        Ok(total)
+    /// A session's rooms as replies list them: at most the cap, so a reply stays within a frame
+    /// even for a session recorded before the cap existed.
+    fn listed_rooms<'a>(&self, s: &'a Session) -> Vec<&'a str> {
+        s.rooms.iter().map(String::as_str).take(self.config.max_rooms_per_connection).collect()
     }
+}
 
-    async fn post_with_retry(&self, endpoint: &str, id: &str, data: &[u8]) -> Result<(), ConnError> {
-        let mut attempt = 0u32;
-        loop {
-            match self.gateway.post(endpoint, id, data).await {
-                Err(e) if e.is_retryable() && attempt < 2 => {
-                    attempt += 1;
-                    let base = 50u64 << attempt;
-                    tokio::time::sleep(Duration::from_millis(base / 2 + rand::random::<u64>() % base)).await;
-                }
-                r => return r,
-            }
-        }
+/// The answer to a failed join or leave.
+fn room_error(e: RoomError, room: &str) -> Reply {
+    match e {
+        RoomError::NoSession(_) => Reply::client_error("no_session", "this connection has no session record"),
+        RoomError::TooManyRooms { max } => Reply::ok(json!({
+            "type": "error", "error": "too_many_rooms", "room": room, "max": max,
+            "message": format!("a connection may be in at most {max} rooms; leave one first"),
+        })),
+        RoomError::Invalid(e) => Reply::client_error("invalid_room", e.to_string()),
+        RoomError::Store(e) => Reply::internal(e),
     }
 }
 
