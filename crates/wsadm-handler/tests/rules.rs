@@ -72,6 +72,18 @@ async fn the_rooms_policy_table() {
 }
 
 #[tokio::test]
+async fn without_the_authorizer_context_the_recorded_user_decides() {
+    let w = world(policy_config());
+    connect(&w, "A=", "alice", None).await;
+    let b = json!({ "action": "join", "room": "dm:alice:bob" }).to_string();
+    let r = body(&w.chat.handle(&message_as("A=", None, None, "join", &b)).await);
+    assert_eq!(r["type"], "joined", "{r}");
+    let b = json!({ "action": "join", "room": "dm:bob:carol" }).to_string();
+    assert_eq!(body(&w.chat.handle(&message_as("A=", None, None, "join", &b)).await)["error"], "room_forbidden");
+    assert_eq!(body(&w.chat.handle(&message_as("X=", None, None, "join", &b)).await)["error"], "no_session");
+}
+
+#[tokio::test]
 async fn a_third_party_never_receives_a_direct_rooms_messages() {
     let w = world(policy_config());
     connect(&w, "A=", "alice", None).await;

@@ -94,11 +94,6 @@ pub fn anonymous_user(connection_id: &str) -> String {
     format!("anon-{connection_id}")
 }
 
-/// Who sent this event: the authorizer's user, else (anonymous) the connection's own name.
-fn user_of(ev: &ApiGatewayWebsocketProxyRequest, connection_id: &str) -> String {
-    authorizer_user(ev).unwrap_or_else(|| anonymous_user(connection_id))
-}
-
 impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
     pub fn new(store: S, gateway: G, clock: C, config: ChatConfig) -> Self {
         Chat { store, gateway, clock, config, touched: Mutex::new(HashMap::new()) }
@@ -286,7 +281,17 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
             Ok(r) => r,
             Err(reply) => return reply,
         };
-        if let Err(why) = self.may_enter(ev, &room, &user_of(ev, connection_id)) {
+        // The authorizer's context travels with every message on AWS; without it, the user
+        // recorded at $connect (an anonymous one, or an event from elsewhere).
+        let user = match authorizer_user(ev) {
+            Some(u) => u,
+            None => match self.store.get(connection_id).await {
+                Ok(Some(s)) => s.user_id,
+                Ok(None) => return Reply::client_error("no_session", "this connection has no session record"),
+                Err(e) => return Reply::internal(e),
+            },
+        };
+        if let Err(why) = self.may_enter(ev, &room, &user) {
             let message = why.message(&room);
             return Reply::ok(json!({ "type": "error", "error": "room_forbidden", "room": room, "message": message }))
                 .with_reason(format!("room_forbidden: {message}"));
