@@ -18,7 +18,21 @@ pub trait Poster: Send + Sync {
     async fn post(&self, connection_id: &str, data: &[u8]) -> Result<(), ConnError>;
 }
 
-/// Called for each connection found gone (the caller removes its record).
+/// The youngest a record may be for a 410 to remove it. API Gateway answers 410 (and
+/// GetConnection does not know the id) while a connection's `$connect` is still running, and
+/// the record is written during `$connect`: a 410 for a younger record does not mean it is
+/// stale. Long enough for an authorizer and a `$connect` integration (29 s timeout) to finish.
+pub const GONE_MIN_AGE_MS: i64 = 30_000;
+
+/// Whether a 410 may remove the record of a connection made at `connected_at_ms` (epoch ms),
+/// at `now_ms`, with `min_age_ms` ([`GONE_MIN_AGE_MS`] unless the operator chose another).
+/// The one rule for broadcast, prune and the chat handler's fan-out.
+pub fn gone_record_removable(connected_at_ms: i64, now_ms: i64, min_age_ms: i64) -> bool {
+    now_ms.saturating_sub(connected_at_ms) >= min_age_ms
+}
+
+/// Called for each connection found gone (the caller removes its record, if
+/// [`gone_record_removable`]: `SessionStore::remove_gone` applies that rule).
 #[async_trait]
 pub trait OnGone: Send + Sync {
     async fn gone(&self, connection_id: &str);
@@ -446,6 +460,16 @@ mod tests {
         // 40 intervals of 5 ms, less the pacing slack.
         assert!(took >= Duration::from_millis(190), "41 calls at 200/s took {took:?}");
         assert!(took < Duration::from_secs(5), "{took:?}");
+    }
+
+    #[test]
+    fn a_gone_record_is_removable_only_past_the_minimum_age() {
+        let t0 = 1_800_000_000_000;
+        assert!(!gone_record_removable(t0, t0, GONE_MIN_AGE_MS), "still in $connect");
+        assert!(!gone_record_removable(t0, t0 + GONE_MIN_AGE_MS - 1, GONE_MIN_AGE_MS));
+        assert!(gone_record_removable(t0, t0 + GONE_MIN_AGE_MS, GONE_MIN_AGE_MS));
+        assert!(!gone_record_removable(t0, t0 - 5_000, GONE_MIN_AGE_MS), "a clock behind the record's");
+        assert!(gone_record_removable(t0, t0, 0), "no minimum: any 410 removes");
     }
 
     #[test]

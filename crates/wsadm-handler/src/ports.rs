@@ -7,26 +7,33 @@ use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use wsadm_core::connections::ConnError;
-use wsadm_core::store::{PutError, Session, SessionStore};
+use wsadm_core::store::{Admit, GoneRemoval, PutError, RateLimit, RoomError, Session, SessionStore};
 use wsadm_core::Error;
 
+/// The session store as the handlers use it; [`SessionStore`] is the real one (see its
+/// methods for the semantics: the exact per-user cap, the room cap, the send budget).
 #[async_trait]
 pub trait Store: Send + Sync {
-    async fn put_session(&self, s: &Session) -> Result<(), PutError>;
+    /// Records a connection if its user holds fewer than `max_per_user` (0: no cap).
+    async fn open_session(&self, s: &Session, max_per_user: u64, now_ms: i64) -> Result<(), PutError>;
     async fn get(&self, connection_id: &str) -> Result<Option<Session>, Error>;
+    /// Removes the record, its memberships and its place among its user's connections.
     async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error>;
-    async fn join(&self, connection_id: &str, room: &str, now_ms: i64) -> Result<Session, Error>;
-    async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, Error>;
+    /// A 410's cleanup: removes the record unless it is too young (broadcast's rule).
+    async fn remove_gone(&self, connection_id: &str, now_ms: i64) -> Result<GoneRemoval, Error>;
+    async fn join(&self, connection_id: &str, room: &str, now_ms: i64, max_rooms: usize) -> Result<Session, RoomError>;
+    async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, RoomError>;
     /// The room's connection ids, page by page.
     fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>>;
-    async fn count_by_user(&self, user_id: &str) -> Result<u64, Error>;
+    /// Takes one `send` from the user's budget.
+    async fn take_send_token(&self, user_id: &str, now_ms: i64, limit: RateLimit) -> Result<Admit, Error>;
     async fn touch(&self, connection_id: &str, now_ms: i64) -> Result<bool, Error>;
 }
 
 #[async_trait]
 impl Store for SessionStore {
-    async fn put_session(&self, s: &Session) -> Result<(), PutError> {
-        SessionStore::put_session(self, s).await
+    async fn open_session(&self, s: &Session, max_per_user: u64, now_ms: i64) -> Result<(), PutError> {
+        SessionStore::open_session(self, s, max_per_user, now_ms).await
     }
     async fn get(&self, connection_id: &str) -> Result<Option<Session>, Error> {
         SessionStore::get(self, connection_id).await
@@ -34,17 +41,20 @@ impl Store for SessionStore {
     async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error> {
         SessionStore::delete(self, connection_id).await
     }
-    async fn join(&self, connection_id: &str, room: &str, now_ms: i64) -> Result<Session, Error> {
-        SessionStore::join(self, connection_id, room, now_ms).await
+    async fn remove_gone(&self, connection_id: &str, now_ms: i64) -> Result<GoneRemoval, Error> {
+        SessionStore::remove_gone(self, connection_id, now_ms).await
     }
-    async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, Error> {
+    async fn join(&self, connection_id: &str, room: &str, now_ms: i64, max_rooms: usize) -> Result<Session, RoomError> {
+        SessionStore::join(self, connection_id, room, now_ms, max_rooms).await
+    }
+    async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, RoomError> {
         SessionStore::leave(self, connection_id, room).await
     }
     fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>> {
         SessionStore::room_members(self, room).boxed()
     }
-    async fn count_by_user(&self, user_id: &str) -> Result<u64, Error> {
-        SessionStore::count_by_user(self, user_id).await
+    async fn take_send_token(&self, user_id: &str, now_ms: i64, limit: RateLimit) -> Result<Admit, Error> {
+        SessionStore::take_send_token(self, user_id, now_ms, limit).await
     }
     async fn touch(&self, connection_id: &str, now_ms: i64) -> Result<bool, Error> {
         SessionStore::touch(self, connection_id, now_ms).await
