@@ -86,6 +86,9 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let faults = Arc::new(FaultState::new(config.faults.clone()));
     let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
     set_cloudwatch_role(&sdk, &config.account_id).await;
+    // The handlers reach moto through this emulator, as external clients do, so their DynamoDB
+    // writes go through the same one-at-a-time gate.
+    let handler_sdk = moto_sdk_config(&format!("http://{addr}"), &config.region).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
     let telemetry = Telemetry::new(&sdk);
     telemetry.spawn(config.limits.metrics_interval);
@@ -93,7 +96,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let emulator = Arc::new(Emulator {
         control: ControlPlane::new(&host, &config.region, &config.account_id),
         registry,
-        invoker: Invoker::new(sdk, gateway, faults.clone(), telemetry.clone()),
+        invoker: Invoker::new(handler_sdk, gateway, faults.clone(), telemetry.clone()),
         connect_bucket: TokenBucket::new(config.limits.connect_rate, config.limits.connect_rate),
         limits: config.limits.clone(),
         route_buckets: Mutex::new(HashMap::new()),
@@ -102,6 +105,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         shutdown,
         faults,
         telemetry,
+        dynamodb_writes: tokio::sync::Mutex::new(()),
         proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
     });
     let em = emulator.clone();
@@ -121,6 +125,14 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         }
     });
     Ok(Running { addr, emulator, task })
+}
+
+/// A DynamoDB operation that writes (by its `X-Amz-Target`).
+fn is_dynamodb_write(headers: &hyper::HeaderMap) -> bool {
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    target.strip_prefix("DynamoDB_20120810.").is_some_and(|op| {
+        matches!(op, "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems")
+    })
 }
 
 /// The local account is set up for logging as an operator's account would be: API Gateway's
@@ -191,7 +203,17 @@ impl Emulator {
             return text_response(StatusCode::BAD_GATEWAY, "bad moto URL");
         };
         parts.uri = uri;
+        let write = is_dynamodb_write(&parts.headers);
+        let _gate = if write { Some(self.dynamodb_writes.lock().await) } else { None };
         match self.proxy.request(Request::from_parts(parts, body)).await {
+            Ok(resp) if write => {
+                // The whole answer inside the gate: moto has applied the write once it is sent.
+                let (parts, body) = resp.into_parts();
+                match body.collect().await {
+                    Ok(b) => Response::from_parts(parts, full(b.to_bytes())),
+                    Err(e) => aws_error(StatusCode::BAD_GATEWAY, "ServiceUnavailable", &e.to_string()),
+                }
+            }
             Ok(resp) => {
                 let (parts, body) = resp.into_parts();
                 Response::from_parts(parts, body.map_err(|e| Box::new(e) as BoxError).boxed())
