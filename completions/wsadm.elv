@@ -512,6 +512,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --max-attempts 'Attempts per connection for 429, 5xx and timeouts'
             cand --scan-segments 'Parallel scan segments for --all'
             cand --report 'Write one JSON line per target with its outcome'
+            cand --min-age 'Keep the record of a gone (410) connection younger than this: it may still be in $connect'
             cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
             cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
             cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'

@@ -419,6 +419,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l concurrency -d
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-attempts -d 'Attempts per connection for 429, 5xx and timeouts' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l scan-segments -d 'Parallel scan segments for --all' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l report -d 'Write one JSON line per target with its outcome' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l min-age -d 'Keep the record of a gone (410) connection younger than this: it may still be in $connect' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r

@@ -720,6 +720,9 @@ pub struct BroadcastCommand {
     /// Write one JSON line per target with its outcome
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
+    /// Keep the record of a gone (410) connection younger than this: it may still be in $connect
+    #[arg(long, value_name = "DURATION", default_value = "30s", help_heading = "Delivery")]
+    pub min_age: String,
     /// Resolve and count the targets; send nothing
     #[arg(long)]
     pub dry_run: bool,

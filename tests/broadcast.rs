@@ -77,6 +77,8 @@ async fn accounting_is_exact_under_429s_500s_and_drops() {
             "--json",
             "--max-attempts",
             "10",
+            "--min-age",
+            "0s",
             "--report",
             report.to_str().unwrap(),
             "-o",
@@ -193,4 +195,26 @@ async fn behind_a_proxy_it_sends_through_the_sdk_client() {
     let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]));
     assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
     assert!(!r.stderr.contains("SDK client"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_young_gone_record_is_kept_unless_min_age_allows() {
+    let s = stack(Limits::default()).await;
+    let (ids, _received) = clients(&s, 3, "lobby").await;
+    let store = s.store();
+    control(&s, "POST", "/_wsadm/drop", json!({ "connectionIds": [&ids[0]] })).await;
+    let env = wsadm_testkit::wsadm_env(&s.emulator.url());
+    // By default a record younger than 30 s stays: its connection may still be in $connect.
+    let v = wsadm(&env, &base_args(&["--room", "lobby", "--message", "x", "-o", "json"])).ok().json();
+    assert_eq!((v["gone"].as_u64(), v["records_kept_too_new"].as_u64()), (Some(1), Some(1)), "{v}");
+    assert!(store.get(&ids[0]).await.unwrap().is_some(), "kept");
+    let v =
+        wsadm(&env, &base_args(&["--room", "lobby", "--message", "x", "--min-age", "0s", "-o", "json"])).ok().json();
+    assert_eq!((v["gone"].as_u64(), v["records_kept_too_new"].as_u64()), (Some(1), Some(0)), "{v}");
+    assert!(store.get(&ids[0]).await.unwrap().is_none(), "removed");
+    for id in &ids[1..] {
+        assert!(store.get(id).await.unwrap().is_some(), "{id} is live");
+    }
+    let bad = wsadm(&env, &base_args(&["--room", "lobby", "--message", "x", "--min-age", "soon"]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
 }

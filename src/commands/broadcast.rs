@@ -41,11 +41,14 @@ pub fn args(c: crate::cli::BroadcastCommand) -> BroadcastArgs {
         report: c.report,
         dry_run: c.dry_run,
         scan_segments: c.scan_segments,
+        min_age: c.min_age,
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct BroadcastArgs {
+    /// `--min-age`: a gone record younger than this is kept.
+    pub min_age: String,
     pub all: bool,
     pub room: Option<String>,
     pub user: Option<String>,
@@ -83,6 +86,8 @@ pub struct BroadcastReport {
     pub report_file: Option<PathBuf>,
     /// Gone connections whose records could not be removed (no session table known).
     pub records_not_removed: u64,
+    /// Gone connections whose records were kept: younger than --min-age (maybe still in $connect).
+    pub records_kept_too_new: u64,
 }
 
 impl Report for BroadcastReport {
@@ -91,7 +96,7 @@ impl Report for BroadcastReport {
         let mut rows = vec![
             ("Targets".to_string(), t.targets.to_string()),
             ("Delivered".into(), t.delivered.to_string()),
-            ("Gone (records removed)".into(), t.gone.to_string()),
+            ("Gone (410)".into(), t.gone.to_string()),
             ("Failed".into(), t.failed.to_string()),
             ("Not attempted".into(), t.not_attempted.to_string()),
             ("429s / retries".into(), format!("{} / {}", self.throttled, self.retries)),
@@ -108,6 +113,15 @@ impl Report for BroadcastReport {
                     Stop::PayloadTooLarge => "413: the payload is over 128 KB".into(),
                     Stop::Interrupted => "interrupted (Ctrl-C); in-flight calls were waited for".into(),
                 },
+            ));
+        }
+        if self.records_kept_too_new > 0 {
+            rows.push((
+                "Records kept".into(),
+                format!(
+                    "{} gone but younger than --min-age (maybe still in $connect); `wsadm sessions prune` removes them later",
+                    self.records_kept_too_new
+                ),
             ));
         }
         if self.records_not_removed > 0 {
@@ -155,7 +169,9 @@ impl Poster for ManagementPoster {
 
 struct RemoveRecord {
     store: Option<SessionStore>,
+    min_age_ms: i64,
     not_removed: std::sync::atomic::AtomicU64,
+    kept_too_new: std::sync::atomic::AtomicU64,
 }
 
 #[async_trait]
@@ -163,8 +179,16 @@ impl broadcast::OnGone for RemoveRecord {
     async fn gone(&self, id: &str) {
         match &self.store {
             Some(s) => {
-                if let Err(e) = s.delete(id).await {
-                    tracing::warn!(connection_id = id, "could not remove the gone record: {e}");
+                // The one rule for 410s (broadcast, prune, the chat fan-out): a young record stays.
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                match s.remove_gone_older_than(id, now, self.min_age_ms).await {
+                    Ok(wsadm_core::store::GoneRemoval::TooNew) => {
+                        self.kept_too_new.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(connection_id = id, "could not remove the gone record: {e}"),
                 }
             }
             None => {
@@ -333,6 +357,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
         stopped: None,
         report_file: args.report.clone(),
         records_not_removed: 0,
+        records_kept_too_new: 0,
     };
     if args.dry_run {
         report.report_file = None;
@@ -354,7 +379,8 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
         ManagementPoster::Direct(Box::new(DirectPoster::new(aws.sdk_config(), endpoint).await?))
     });
     tracing::debug!("poster ready");
-    let on_gone = Arc::new(RemoveRecord { store, not_removed: 0.into() });
+    let min_age_ms = crate::commands::sessions::parse_duration(&args.min_age)? * 1000;
+    let on_gone = Arc::new(RemoveRecord { store, min_age_ms, not_removed: 0.into(), kept_too_new: 0.into() });
     let progress = Arc::new(Progress::default());
     let stop = Arc::new(AtomicBool::new(false));
     let bar = crate::term::Progress::bar(ids.len() as u64);
@@ -415,6 +441,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     report.elapsed_secs = elapsed;
     report.rate_per_sec = (totals.delivered + totals.gone + totals.failed) as f64 / elapsed.max(0.001);
     report.records_not_removed = on_gone.not_removed.load(Ordering::Relaxed);
+    report.records_kept_too_new = on_gone.kept_too_new.load(Ordering::Relaxed);
     Ok(report)
 }
 

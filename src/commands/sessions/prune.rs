@@ -79,7 +79,9 @@ async fn prune_one(gw: &Gateway, store: &SessionStore, s: Session, dry_run: bool
     match connections::get(&client, &s.connection_id).await {
         Ok(_) => Check::Connected,
         // GetConnection does not know a connection while its $connect runs (after the record is written).
-        Err(ConnError::Gone) if now_ms() - s.connected_at < min_age_ms => Check::TooNew,
+        Err(ConnError::Gone) if !wsadm_core::broadcast::gone_record_removable(s.connected_at, now_ms(), min_age_ms) => {
+            Check::TooNew
+        }
         Err(ConnError::Gone) if dry_run => Check::Gone(s, false),
         Err(ConnError::Gone) => match store.delete(&s.connection_id).await {
             Ok(_) => Check::Gone(s, true),

@@ -170,8 +170,18 @@ impl SessionStore {
     /// What a 410 (gone) for `connection_id` does to its record at `now_ms`: removed, unless it
     /// is younger than [`GONE_MIN_AGE_MS`] (see [`gone_record_removable`]).
     pub async fn remove_gone(&self, connection_id: &str, now_ms: i64) -> Result<GoneRemoval, Error> {
+        self.remove_gone_older_than(connection_id, now_ms, GONE_MIN_AGE_MS).await
+    }
+
+    /// [`Self::remove_gone`] with the operator's minimum age (`--min-age`).
+    pub async fn remove_gone_older_than(
+        &self,
+        connection_id: &str,
+        now_ms: i64,
+        min_age_ms: i64,
+    ) -> Result<GoneRemoval, Error> {
         match self.get(connection_id).await? {
-            Some(sn) if !gone_record_removable(sn.connected_at, now_ms, GONE_MIN_AGE_MS) => Ok(GoneRemoval::TooNew),
+            Some(sn) if !gone_record_removable(sn.connected_at, now_ms, min_age_ms) => Ok(GoneRemoval::TooNew),
             Some(_) => Ok(self
                 .delete(connection_id)
                 .await?
