@@ -130,7 +130,7 @@ async fn twenty_simultaneous_connects_of_one_user_hold_exactly_the_cap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_over_the_rate_from_three_connections_is_refused_while_others_flow() {
-    let (_l, url) = stack(&["--user-rate", "2:4"]).await;
+    let (l, url) = stack(&["--user-rate", "2:4"]).await;
     let mut flood = Vec::new();
     for _ in 0..3 {
         let mut ws = user(&url, "spammer", json!({})).await;
@@ -172,5 +172,17 @@ async fn a_user_over_the_rate_from_three_connections_is_refused_while_others_flo
             ask(&mut bob, json!({"action": "send", "room": "lobby", "text": format!("hello {k}")})).await["type"],
             "sent"
         );
+    }
+
+    // The refusals are counted in the handler's log lines, so `logs summary` shows them.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let s = l.run(&["logs", "summary", "--api", "chat", "--stage", "prod", "-o", "json"]).ok().json();
+        if s["rate_limited"]["spammer"] == limited {
+            assert!(s["rate_limited"].get("bob").is_none(), "{s:#}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "rate-limited sends never summarized: {s:#}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

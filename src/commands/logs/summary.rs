@@ -69,6 +69,7 @@ impl Report for SummaryReport {
                     ("Disconnects".into(), c.disconnects.to_string()),
                     ("Close codes".into(), counts(&c.close_reasons)),
                     ("Authorizer rejections".into(), counts(&s.authorizer_rejections)),
+                    ("Rate-limited sends".into(), counts(&s.rate_limited)),
                 ],
             },
             Block::Table {

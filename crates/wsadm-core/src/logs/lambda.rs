@@ -211,10 +211,17 @@ fn handler(e: &mut LogEvent, top: &Map<String, Value>) {
         e.kind = Kind::Authorizer;
         e.error = get(&["reason"]).or_else(|| Some(message.clone()));
     }
+    // The chat handler's per-user send limit marks its refusals (`rate_limited = true`).
+    if e.error.is_none() && get(&["rate_limited"]).as_deref() == Some("true") {
+        e.error = Some(RATE_LIMITED.to_string());
+    }
     if e.level.as_deref() == Some("ERROR") && e.error.is_none() {
         e.error = present(&message);
     }
 }
+
+/// The error of a handler line that refused a message over the user's rate.
+pub const RATE_LIMITED: &str = "rate_limited";
 
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
@@ -298,6 +305,10 @@ mod tests {
             r#"{"level":"ERROR","fields":{"message":"session store unavailable","connection_id":"c1=","error":"throttled"},"target":"wsadm_handler::chat"}"#,
         );
         assert_eq!(e.error.as_deref(), Some("throttled"));
+        let e = parse(
+            r#"{"level":"INFO","fields":{"message":"handled","connection_id":"c1=","route":"send","user":"spam","status":200,"rate_limited":true},"target":"wsadm_handler::chat"}"#,
+        );
+        assert_eq!((e.error.as_deref(), e.user.as_deref()), (Some(RATE_LIMITED), Some("spam")));
         let e = parse(r#"{"level":"ERROR","fields":{"message":"boom"},"target":"x"}"#);
         assert_eq!(e.error.as_deref(), Some("boom"), "an ERROR line without an error field is still one");
     }

@@ -53,6 +53,8 @@ pub struct Summary {
     pub connections: Connections,
     /// Rejections by reason (the authorizer's `reason`, else the access log's error or status).
     pub authorizer_rejections: BTreeMap<String, u64>,
+    /// Messages the chat handler refused over the user's rate, by user.
+    pub rate_limited: BTreeMap<String, u64>,
     pub functions: Vec<FunctionSummary>,
     /// Events that record a failure of any kind.
     pub failure_events: u64,
@@ -222,6 +224,12 @@ pub fn summarize(events: &[LogEvent]) -> Summary {
     }
     if s.authorizer_rejections.is_empty() {
         s.authorizer_rejections = access_rejections;
+    }
+
+    for e in
+        events.iter().filter(|e| e.kind == Kind::Handler && e.error.as_deref() == Some(super::lambda::RATE_LIMITED))
+    {
+        *s.rate_limited.entry(e.user.clone().unwrap_or_else(|| "unknown".into())).or_default() += 1;
     }
 
     s.functions = functions(events);
