@@ -20,6 +20,41 @@ pub struct Selection {
     pub fetcher: Fetcher,
 }
 
+/// What one read of the window gave: the matching events, correlated and in time order.
+pub struct Read {
+    pub events: Vec<wsadm_core::logs::LogEvent>,
+    /// Events read before filtering.
+    pub read: u64,
+    pub requests: u64,
+    pub throttled: u64,
+    pub truncated: bool,
+    pub warnings: Vec<String>,
+}
+
+impl Selection {
+    /// Reads the window (FilterLogEvents, or one Logs Insights query), correlates, then filters:
+    /// correlation needs every line of a request, so the filter comes last.
+    pub async fn read(&self, filter: &Filter, insights: bool) -> Result<Read, Error> {
+        let res = if insights {
+            self.fetcher.insights(&self.queries, self.window, filter.grep.as_deref()).await?
+        } else {
+            self.fetcher.fetch(&self.queries, self.window).await?
+        };
+        let mut events = res.events;
+        logs::Correlator::new().apply(&mut events);
+        let read = events.len() as u64;
+        events.retain(|e| filter.matches(e));
+        Ok(Read {
+            events,
+            read,
+            requests: res.stats.requests,
+            throttled: res.stats.throttled,
+            truncated: res.truncated,
+            warnings: res.warnings,
+        })
+    }
+}
+
 /// The stage's groups (discovered, then `--only`/`--group`), the window and a paced fetcher.
 pub async fn select(ctx: &Ctx, w: &LogsWindowArgs, filter: &Filter, default_since: &str) -> Result<Selection, Error> {
     if !(w.rate.is_finite() && w.rate > 0.0 && w.rate <= 100.0) {

@@ -6,7 +6,7 @@ use crate::args::logs::LogsSummaryArgs;
 use crate::commands::Ctx;
 use crate::output::{cell, Block, Report};
 use serde::Serialize;
-use wsadm_core::logs::{summarize, Correlator, Finding, Summary};
+use wsadm_core::logs::{summarize, Finding, Summary};
 use wsadm_core::Error;
 
 #[derive(Serialize)]
@@ -26,22 +26,19 @@ pub struct SummaryReport {
 
 pub async fn run(ctx: &Ctx, a: LogsSummaryArgs) -> Result<SummaryReport, Error> {
     let f = filter(&a.filter)?;
-    let Selection { logs, queries, window, fetcher } = select(ctx, &a.window, &f, "1h").await?;
-    let res = fetcher.fetch(&queries, window).await?;
-    let mut events = res.events;
-    Correlator::new().apply(&mut events);
-    let read = events.len() as u64;
-    events.retain(|e| f.matches(e));
+    let sel = select(ctx, &a.window, &f, "1h").await?;
+    let r = sel.read(&f, false).await?;
+    let Selection { logs, window, .. } = sel;
     Ok(SummaryReport {
         api_id: logs.api_id,
         stage: logs.stage,
         since: wsadm_core::logs::time::iso(window.start_ms),
         until: wsadm_core::logs::time::iso(window.end_ms),
-        events_read: read,
-        truncated: res.truncated,
+        events_read: r.read,
+        truncated: r.truncated,
         findings: logs.findings,
-        warnings: res.warnings,
-        summary: summarize(&events),
+        warnings: r.warnings,
+        summary: summarize(&r.events),
     })
 }
 

@@ -9,7 +9,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use wsadm_core::logs::follow::GroupSource;
-use wsadm_core::logs::{Correlator, Filter, Follow, Kind, LogEvent, Source, StageLogs};
+use wsadm_core::logs::{Filter, Follow, Kind, LogEvent, Source, StageLogs};
 use wsadm_core::{Error, ErrorKind};
 
 /// What was read, known once the stream ends (or at each poll, for `--follow`).
@@ -48,9 +48,11 @@ pub async fn tail(ctx: &Ctx, a: LogsTailArgs) -> Result<TailReport, Error> {
         ));
     }
     let f = filter(&a.filter)?;
-    let Selection { logs, queries, window, fetcher } = select(ctx, &a.window, &f, "10m").await?;
+    let sel = select(ctx, &a.window, &f, "10m").await?;
+    let (logs, window) = (sel.logs.clone(), sel.window);
     let read = Arc::new(Mutex::new(Read::default()));
     let items: BoxStream<'static, Result<LogEvent, Error>> = if a.follow {
+        let Selection { queries, fetcher, .. } = sel;
         follow_stream(
             GroupSource { fetcher, queries },
             Follow::new(window.start_ms, a.lookback),
@@ -59,24 +61,16 @@ pub async fn tail(ctx: &Ctx, a: LogsTailArgs) -> Result<TailReport, Error> {
             read.clone(),
         )
     } else {
-        let res = if a.insights {
-            fetcher.insights(&queries, window, f.grep.as_deref()).await?
-        } else {
-            fetcher.fetch(&queries, window).await?
-        };
-        let mut events = res.events;
-        Correlator::new().apply(&mut events);
-        let total = events.len() as u64;
-        events.retain(|e| f.matches(e));
+        let r = sel.read(&f, a.insights).await?;
         *read.lock().unwrap_or_else(|e| e.into_inner()) = Read {
-            events_read: total,
-            events_shown: events.len() as u64,
-            requests: res.stats.requests,
-            throttled: res.stats.throttled,
-            truncated: res.truncated,
-            warnings: res.warnings,
+            events_read: r.read,
+            events_shown: r.events.len() as u64,
+            requests: r.requests,
+            throttled: r.throttled,
+            truncated: r.truncated,
+            warnings: r.warnings,
         };
-        stream::iter(events.into_iter().map(Ok)).boxed()
+        stream::iter(r.events.into_iter().map(Ok)).boxed()
     };
     Ok(TailReport {
         logs,

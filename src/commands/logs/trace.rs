@@ -5,7 +5,7 @@ use crate::args::logs::LogsTraceArgs;
 use crate::commands::Ctx;
 use crate::output::{cell, Block, Report};
 use serde::Serialize;
-use wsadm_core::logs::{trace, Correlator, Filter, Finding, Trace};
+use wsadm_core::logs::{trace, Filter, Finding, Trace};
 use wsadm_core::{Error, ErrorKind};
 
 #[derive(Serialize)]
@@ -25,20 +25,17 @@ pub async fn run(ctx: &Ctx, a: LogsTraceArgs) -> Result<TraceReport, Error> {
     // Only the access log can be narrowed server-side by the id: the other groups' lines of the
     // same request do not all carry it, so they are read whole and correlated.
     let f = Filter { connection: Some(a.connection_id.clone()), ..Filter::default() };
-    let Selection { logs, queries, window, fetcher } = select(ctx, &a.window, &f, "1h").await?;
-    let res = fetcher.fetch(&queries, window).await?;
-    let mut events = res.events;
-    Correlator::new().apply(&mut events);
-    let read = events.len() as u64;
-    events.retain(|e| f.matches(e));
+    let sel = select(ctx, &a.window, &f, "1h").await?;
+    let r = sel.read(&f, false).await?;
+    let Selection { logs, window, .. } = sel;
     Ok(TraceReport {
         api_id: logs.api_id,
         stage: logs.stage,
         since: wsadm_core::logs::time::iso(window.start_ms),
         until: wsadm_core::logs::time::iso(window.end_ms),
-        events_read: read,
+        events_read: r.read,
         findings: logs.findings,
-        trace: trace(&a.connection_id, &events),
+        trace: trace(&a.connection_id, &r.events),
     })
 }
 
