@@ -80,7 +80,7 @@ fn connect_unauthorized(f: &Facts) -> Vec<Hit> {
 fn authorizer_unused(f: &Facts) -> Vec<Hit> {
     let authorizers = match need(&f.authorizers, || resource::api(f)) {
         Ok(a) => a,
-        Err(h) => return vec![h],
+        Err(h) => return h,
     };
     let connect_uses =
         |id: &str| f.routes.iter().any(|r| r.key == "$connect" && r.authorizer_id.as_deref() == Some(id));
@@ -146,7 +146,7 @@ fn secret_in_environment(f: &Facts) -> Vec<Hit> {
         let config = match need(&func.config, || resource::function(func)) {
             Ok(c) => c,
             Err(h) => {
-                hits.push(h);
+                hits.extend(h);
                 continue;
             }
         };

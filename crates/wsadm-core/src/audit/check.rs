@@ -88,6 +88,6 @@ impl Check {
 }
 
 /// A fact the check needs, or the not-checked hit for `resource` when it could not be read.
-pub fn need<'a, T>(fact: &'a Fact<T>, resource: impl FnOnce() -> Resource) -> Result<&'a T, Hit> {
-    fact.as_ref().map_err(|reason| Hit::not_checked(resource(), reason.clone()))
+pub fn need<T>(fact: &Fact<T>, resource: impl FnOnce() -> Resource) -> Result<&T, Vec<Hit>> {
+    fact.as_ref().map_err(|reason| vec![Hit::not_checked(resource(), reason.clone())])
 }
