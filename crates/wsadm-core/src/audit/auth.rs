@@ -82,8 +82,14 @@ fn authorizer_unused(f: &Facts) -> Vec<Hit> {
         Ok(a) => a,
         Err(h) => return h,
     };
-    let connect_uses =
-        |id: &str| f.routes.iter().any(|r| r.key == "$connect" && r.authorizer_id.as_deref() == Some(id));
+    // Attached: $connect authorizes with it (an authorizer id left on a NONE route is not used).
+    let connect_uses = |id: &str| {
+        f.routes.iter().any(|r| {
+            r.key == "$connect"
+                && r.authorization_type.eq_ignore_ascii_case("CUSTOM")
+                && r.authorizer_id.as_deref() == Some(id)
+        })
+    };
     authorizers
         .iter()
         .filter(|a| !connect_uses(&a.id))

@@ -179,7 +179,6 @@ fn check_ids_are_unique_and_well_formed() {
 fn connect_without_authorization_is_critical_unless_tagged_public() {
     let mut f = clean();
     f.routes[0].authorization_type = "NONE".into();
-    f.routes[0].authorizer_id = None;
     let all = found(&f);
     assert!(all.contains(&("WS-AUTH-001".into(), "$connect".into())));
     // The authorizer is then attached to nothing.
