@@ -46,6 +46,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand loadtest 'Open, hold and measure many connections: connect latency, message round trip, errors'
             cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
             cand destroy 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
+            cand audit 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
             cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -694,6 +695,33 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wsadm;audit'= {
+            cand --fail-on 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)'
+            cand --ignore 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource''s name or ARN); repeatable. Suppressed findings are listed, not hidden'
+            cand --ignore-file 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)'
+            cand --format 'Print a SARIF 2.1.0 or JUnit XML document instead of the report'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --all 'Audit every WebSocket API in the region, every stage (instead of --api/--stage)'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wsadm;local'= {
             cand --port 'Port to listen on (127.0.0.1); 0 picks a free one'
             cand --moto-url 'Use this running moto instead of starting one'
@@ -821,6 +849,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand loadtest 'Open, hold and measure many connections: connect latency, message round trip, errors'
             cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
             cand destroy 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
+            cand audit 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
             cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -870,6 +899,8 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help;provision'= {
         }
         &'wsadm;help;destroy'= {
+        }
+        &'wsadm;help;audit'= {
         }
         &'wsadm;help;local'= {
         }

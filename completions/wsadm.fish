@@ -49,6 +49,7 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "client" -d 'A chat clie
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "audit" -d 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -586,6 +587,29 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s v -l verbose -d 
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l fail-on -d 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l ignore -d 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource\'s name or ARN); repeatable. Suppressed findings are listed, not hidden' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l ignore-file -d 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l format -d 'Print a SARIF 2.1.0 or JUnit XML document instead of the report' -r -f -a "sarif\t'SARIF 2.1.0 (GitHub code scanning: upload with github/codeql-action/upload-sarif)'
+junit\t'JUnit XML (one test case per check and API; a failure per finding at or above --fail-on)'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l all -d 'Audit every WebSocket API in the region, every stage (instead of --api/--stage)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l port -d 'Port to listen on (127.0.0.1); 0 picks a free one' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l moto-url -d 'Use this running moto instead of starting one' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
@@ -676,17 +700,18 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "logs" -d 'The stage\'s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "logs" -d 'The stage\'s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "audit" -d 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'

@@ -144,6 +144,10 @@ pub enum Command {
     /// Delete everything a stack created: API, functions, JWT secret, role, log groups, session table
     #[command(after_help = DESTROY_HELP)]
     Destroy(DestroyCommand),
+    /// Check authentication, throttling, logging and the backend of WebSocket APIs: findings with
+    /// evidence and fix, an exit code for CI, SARIF and JUnit
+    #[command(after_help = AUDIT_HELP)]
+    Audit(crate::args::audit::AuditArgs),
     /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
     #[command(after_help = LOCAL_HELP)]
     Local(LocalCommand),
@@ -151,6 +155,26 @@ pub enum Command {
     #[command(subcommand)]
     Generate(GenerateCommand),
 }
+
+const AUDIT_HELP: &str = "\
+Reads the API once (routes, integrations, authorizers, stages), its functions' configurations,
+the session table (tag wsadm:table or --table), the functions' roles and policies, the log
+groups and the account's CloudWatch role, then runs every check over what it read. A check that
+could not read its setting (access denied) is reported as not_checked, never passed.
+
+Exit codes: 0 nothing at or above --fail-on (default high) was found; 3 something was, or a
+check could not run; 2 bad input (unknown API or stage, bad --ignore); 4 credentials.
+
+An API tagged wsadm:public=true is public on purpose: its $connect without authorization is
+listed as suppressed.
+
+Examples:
+  wsadm audit --api chat                            # one API, every stage
+  wsadm audit --api chat --stage prod -o json       # one stage, for scripts
+  wsadm audit --all --fail-on medium                # every WebSocket API in the region
+  wsadm audit --api chat --format sarif > audit.sarif   # for GitHub code scanning
+  wsadm audit --api chat --format junit > audit.xml
+  wsadm audit --api chat --ignore WS-LOG-003:dev --ignore-file .wsadm-audit-ignore";
 
 const LOCAL_HELP: &str = "\
 One endpoint serves the API Gateway v2 control plane, the WebSocket data plane

@@ -45,6 +45,27 @@ async fn dispatch(ctx: &Ctx, printer: &Printer, command: Command) -> Result<Opti
         Command::Local(l) => emit(printer, local(ctx, printer, l).await?),
         Command::Provision(p) => emit(printer, commands::provision::provision(ctx, p).await?),
         Command::Destroy(d) => emit(printer, commands::provision::destroy(ctx, d).await?),
+        Command::Audit(a) => {
+            let report = commands::audit::run(ctx, &a).await?;
+            match a.format {
+                None => emit(printer, report),
+                Some(format) => {
+                    let text = match format {
+                        args::audit::AuditFormat::Sarif => {
+                            let mut t = serde_json::to_string_pretty(&commands::audit::sarif::render(&report))
+                                .unwrap_or_default();
+                            t.push('\n');
+                            t
+                        }
+                        args::audit::AuditFormat::Junit => commands::audit::junit::render(&report),
+                    };
+                    printer
+                        .raw(&text)
+                        .map_err(|source| Error::Io { context: "cannot write to stdout".into(), source })?;
+                    Ok(report.exit_kind())
+                }
+            }
+        }
         Command::Sessions(s) => sessions(ctx, printer, s).await,
         Command::Logs(l) => logs(ctx, printer, l).await,
         Command::Broadcast(b) => emit(printer, commands::broadcast::run(ctx, commands::broadcast::args(b)).await?),

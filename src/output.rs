@@ -99,6 +99,13 @@ impl Printer {
         out.flush()
     }
 
+    /// Writes a document as it is (SARIF, JUnit XML) to stdout.
+    pub fn raw(&self, text: &str) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    }
+
     /// The human view as text.
     pub fn render(&self, blocks: &[Block]) -> String {
         let mut s = String::new();

@@ -1,6 +1,7 @@
 //! Argument types shared by the command line (`cli.rs`) and the commands that take them: both
 //! import these, never each other.
 
+pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod duration;

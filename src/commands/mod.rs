@@ -1,6 +1,7 @@
 //! One module per subcommand. A command returns a report; it never prints.
 
 pub mod apis;
+pub mod audit;
 pub mod broadcast;
 pub mod client;
 pub mod generate;

@@ -2,6 +2,7 @@
 //! target resolution (API name/id, stage, management endpoint, session table) and errors.
 
 pub mod apigw;
+pub mod audit;
 pub mod broadcast;
 pub mod clients;
 pub mod config;

@@ -1,0 +1,101 @@
+//! Throttling: the stage's limits, routes above them, and the chat stack's per-user connection cap.
+
+use super::check::{Check, Hit, Scope};
+use super::facts::Facts;
+use super::finding::Severity;
+use super::resource;
+
+/// The account-level throttle of API Gateway (per region), shared by every API and @connections.
+pub const ACCOUNT_RATE: f64 = 10_000.0;
+pub const ACCOUNT_BURST: i32 = 5_000;
+
+pub const CHECKS: &[Check] = &[
+    Check {
+        id: "WS-THROTTLE-001",
+        title: "Stage without default throttling",
+        severity: Severity::Medium,
+        scope: Scope::Stage,
+        why: "Without stage limits one stage can take the whole account throttle (10,000 rps, burst 5,000), which every API and every @connections call of the region shares.",
+        run: stage_unthrottled,
+    },
+    Check {
+        id: "WS-THROTTLE-002",
+        title: "Route limit above the stage's or the account's",
+        severity: Severity::Low,
+        scope: Scope::Route,
+        why: "A route limit above the stage default or the account limit never applies as written: the tighter limit wins, so the setting misleads whoever reads it.",
+        run: route_above_stage,
+    },
+    Check {
+        id: "WS-THROTTLE-003",
+        title: "Per-user connection cap off",
+        severity: Severity::Medium,
+        scope: Scope::Function,
+        why: "Without a per-user cap one user (or one stolen token) can hold thousands of connections and exhaust the account's connection rate and the fan-out budget of every room.",
+        run: connection_cap_off,
+    },
+];
+
+fn stage_unthrottled(f: &Facts) -> Vec<Hit> {
+    f.stages
+        .iter()
+        .filter(|s| s.default.rate.is_none() || s.default.burst.is_none())
+        .map(|s| {
+            let show = |v: Option<String>| v.unwrap_or_else(|| "not set".into());
+            Hit::found(
+                resource::stage(f, &s.name),
+                format!(
+                    "DefaultRouteSettings: ThrottlingRateLimit {}, ThrottlingBurstLimit {}",
+                    show(s.default.rate.map(|r| r.to_string())),
+                    show(s.default.burst.map(|b| b.to_string()))
+                ),
+                format!(
+                    "wsadm provision --name STACK --throttle-rate 500 --throttle-burst 1000 (or: aws apigatewayv2 update-stage --api-id {} --stage-name {} --default-route-settings ThrottlingRateLimit=500,ThrottlingBurstLimit=1000)",
+                    f.api.id, s.name
+                ),
+            )
+        })
+        .collect()
+}
+
+fn route_above_stage(f: &Facts) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for s in &f.stages {
+        let stage_rate = s.default.rate.unwrap_or(ACCOUNT_RATE).min(ACCOUNT_RATE);
+        let stage_burst = s.default.burst.unwrap_or(ACCOUNT_BURST).min(ACCOUNT_BURST);
+        for (key, r) in &s.routes {
+            let mut over = Vec::new();
+            if let Some(rate) = r.rate.filter(|r| *r > stage_rate) {
+                over.push(format!("rate {rate} > {stage_rate}"));
+            }
+            if let Some(burst) = r.burst.filter(|b| *b > stage_burst) {
+                over.push(format!("burst {burst} > {stage_burst}"));
+            }
+            if !over.is_empty() {
+                hits.push(Hit::found(
+                    resource::route_settings(f, &s.name, key),
+                    format!("RouteSettings[{key}]: {} (stage or account limit)", over.join(", ")),
+                    format!("wsadm provision --name STACK --route-throttle '{key}=RATE:BURST' with RATE <= {stage_rate} and BURST <= {stage_burst}"),
+                ));
+            }
+        }
+    }
+    hits
+}
+
+fn connection_cap_off(f: &Facts) -> Vec<Hit> {
+    f.functions
+        .iter()
+        .filter_map(|func| {
+            let env = &func.config.as_ref().ok()?.env;
+            let v = env.get("WSADM_MAX_CONNECTIONS_PER_USER")?;
+            (v.trim() == "0").then(|| {
+                Hit::found(
+                    resource::function(func),
+                    "WSADM_MAX_CONNECTIONS_PER_USER=0",
+                    "wsadm provision --name STACK --max-connections-per-user 10",
+                )
+            })
+        })
+        .collect()
+}

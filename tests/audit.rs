@@ -1,0 +1,248 @@
+//! `wsadm audit` end to end: the binary against a stack `wsadm provision` made on `wsadm local`,
+//! then misconfigured one setting at a time with the AWS SDK (never with wsadm).
+
+mod common;
+
+use common::stack::{local, Local, STACK};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// `(id, severity, resource)` of the findings that stand.
+type Found = BTreeSet<(String, String, String)>;
+
+fn found(report: &Value) -> Found {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "found")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["resource"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn audit(l: &Local, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["audit", "--api", STACK, "-o", "json"];
+    args.extend_from_slice(extra);
+    let r = l.run(&args);
+    assert!(matches!(r.code, 0 | 3), "audit failed ({}):\n{}\n{}", r.code, r.stdout, r.stderr);
+    (r.code, r.json())
+}
+
+fn entry(id: &str, severity: &str, resource: &str) -> (String, String, String) {
+    (id.into(), severity.into(), resource.into())
+}
+
+/// Applies one misconfiguration and checks that exactly `expected` appeared (nothing else changed).
+#[track_caller]
+fn expect_new(l: &Local, before: &mut Found, expected: &[(&str, &str, &str)]) -> Value {
+    let (_, report) = audit(l, &[]);
+    let now = found(&report);
+    let new: Found = now.difference(before).cloned().collect();
+    let gone: Found = before.difference(&now).cloned().collect();
+    let want: Found = expected.iter().map(|(i, s, r)| entry(i, s, r)).collect();
+    assert_eq!(new, want, "new findings differ; report:\n{report:#}");
+    assert!(gone.is_empty(), "findings disappeared: {gone:?}");
+    *before = now;
+    report
+}
+
+async fn api_id(l: &Local) -> String {
+    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
+    let apis = gw.get_apis().send().await.unwrap();
+    apis.items().iter().find(|a| a.name() == Some(STACK)).unwrap().api_id().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_default_stack_audits_clean_and_renders_for_ci() {
+    let l = local().await;
+    l.provision(&[]).ok();
+
+    // For people: nothing at high or above, exit 0.
+    let r = l.run(&["audit", "--api", STACK, "--no-color"]).ok();
+    println!("{}", r.stdout);
+    assert!(r.stdout.contains("PASS: clean at high and above"), "{}", r.stdout);
+    for sev in ["critical", "high"] {
+        assert!(!r.stdout.lines().any(|line| line.trim_start().starts_with(sev)), "{sev} in:\n{}", r.stdout);
+    }
+
+    let (code, report) = audit(&l, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["result"], "pass", "{report:#}");
+    assert_eq!(report["summary"]["not_checked"], 0, "every fact is readable on the local stack: {report:#}");
+    let at_or_above_high: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "critical" || f["severity"] == "high")
+        .collect();
+    assert!(at_or_above_high.is_empty(), "false positives on a default stack: {at_or_above_high:#?}");
+    // The only note: the authorizer has no identity source (--token-in both, the default).
+    assert_eq!(found(&report), Found::from([entry("WS-AUTH-004", "info", "chat-jwt")]), "{report:#}");
+    let api = &report["apis"][0];
+    assert_eq!(api["name"], STACK);
+    assert_eq!(api["stages"], serde_json::json!(["prod"]));
+    assert_eq!(api["table"], "chat-sessions");
+    assert_eq!(api["functions"].as_array().unwrap().len(), 4);
+    // Few calls, not one per route: 4 API Gateway lists, 4 functions, 3 table reads, the role's
+    // policies, 6 log groups.
+    let calls = api["aws_calls"].as_u64().unwrap();
+    assert!(calls <= 25, "{calls} AWS calls for one API");
+    let checks: Vec<&str> = report["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(checks.len() >= 20 && checks.contains(&"WS-AUTH-001"), "{checks:?}");
+
+    // SARIF 2.1.0.
+    let r = l.run(&["audit", "--api", STACK, "--format", "sarif"]).ok();
+    let sarif: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "wsadm");
+    let rules: Vec<&str> =
+        run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(rules, checks, "every check is a rule, in order");
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(rule["shortDescription"]["text"].is_string() && rule["defaultConfiguration"]["level"].is_string());
+    }
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), report["findings"].as_array().unwrap().len());
+    for res in results {
+        let id = res["ruleId"].as_str().unwrap();
+        assert_eq!(rules[res["ruleIndex"].as_u64().unwrap() as usize], id);
+        assert!(["error", "warning", "note", "none"].contains(&res["level"].as_str().unwrap()));
+        assert!(res["message"]["text"].as_str().unwrap().len() > 10);
+        let loc = &res["locations"][0];
+        assert!(loc["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().starts_with("aws/us-east-1/"));
+        assert!(loc["logicalLocations"][0]["fullyQualifiedName"].as_str().unwrap().starts_with("arn:aws:"));
+    }
+
+    // JUnit: one test case per check, none failing.
+    let r = l.run(&["audit", "--api", STACK, "--format", "junit"]).ok();
+    assert!(r.stdout.starts_with("<?xml"), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("tests=\"{}\" failures=\"0\" errors=\"0\"", checks.len())), "{}", r.stdout);
+
+    // Bad input: an unknown API is a usage error with a hint; so is no API at all.
+    let r = l.run(&["audit", "--api", "nope"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no WebSocket API matches `nope`") && r.stderr.contains("hint:"), "{}", r.stderr);
+    let r = l.run(&["audit"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--all"), "{}", r.stderr);
+    let r = l.run(&["audit", "--api", STACK, "--stage", "nope"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("prod"), "{}", r.stderr);
+    let r = l.run(&["audit", "--api", STACK, "--ignore", "not an id!"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = l.run(&["audit", "--api", STACK, "--fail-on", "severe"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
+    // --all: every WebSocket API of the region (here the one).
+    let r = l.run(&["audit", "--all", "-o", "json"]).ok();
+    assert_eq!(r.json()["apis"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn each_misconfiguration_is_found_and_nothing_else_changes() {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let id = api_id(&l).await;
+    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
+    let (_, report) = audit(&l, &[]);
+    let mut before = found(&report);
+
+    // A low finding: the execution log group keeps its logs forever. Exit 0 at the default
+    // --fail-on high, 3 with --fail-on low.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&l.sdk);
+    let group = format!("API-Gateway-Execution-Logs_{id}/prod");
+    logs.delete_retention_policy().log_group_name(&group).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LOG-006", "low", &group)]);
+    assert_eq!(audit(&l, &[]).0, 0);
+    let (code, report) = audit(&l, &["--fail-on", "low"]);
+    assert_eq!((code, &report["summary"]["result"]), (3, &Value::from("fail")));
+
+    // Execution logging OFF.
+    let off = aws_sdk_apigatewayv2::types::RouteSettings::builder()
+        .logging_level(aws_sdk_apigatewayv2::types::LoggingLevel::Off)
+        .build();
+    gw.update_stage().api_id(&id).stage_name("prod").default_route_settings(off).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LOG-001", "medium", "prod")]);
+
+    // No access logs.
+    let none = aws_sdk_apigatewayv2::types::AccessLogSettings::builder().destination_arn("").format("").build();
+    gw.update_stage().api_id(&id).stage_name("prod").access_log_settings(none).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LOG-004", "medium", "prod")]);
+
+    // Session table without TTL.
+    let ddb = aws_sdk_dynamodb::Client::new(&l.sdk);
+    let spec = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+        .enabled(false)
+        .attribute_name("expiresAt")
+        .build()
+        .unwrap();
+    ddb.update_time_to_live().table_name("chat-sessions").time_to_live_specification(spec).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-DATA-001", "medium", "chat-sessions")]);
+    assert_eq!(audit(&l, &[]).0, 0, "nothing at high or above yet");
+
+    // The handlers' role may use DynamoDB on every table: high, exit 3.
+    let iam = aws_sdk_iam::Client::new(&l.sdk);
+    iam.put_role_policy()
+        .role_name("chat-wsadm-handlers")
+        .policy_name("too-wide")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-IAM-002", "high", "chat-wsadm-handlers")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-IAM-002").unwrap();
+    assert!(f["evidence"].as_str().unwrap().contains("policy too-wide"), "{f:#}");
+    assert!(f["resource"]["arn"].as_str().unwrap().ends_with(":role/chat-wsadm-handlers"), "{f:#}");
+    assert_eq!(audit(&l, &[]).0, 3);
+    // Suppressed, with its reason, and listed: exit 0 again.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ignore");
+    std::fs::write(&file, "# reviewed\nWS-IAM-002:chat-wsadm-handlers migration job, until 2026-07-01\n").unwrap();
+    let (code, report) = audit(&l, &["--ignore-file", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report:#}");
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-IAM-002").unwrap();
+    assert_eq!(
+        (&f["status"], &f["reason"]),
+        (&Value::from("suppressed"), &Value::from("migration job, until 2026-07-01"))
+    );
+    let (code, _) = audit(&l, &["--ignore", "WS-IAM-002"]);
+    assert_eq!(code, 0);
+
+    // The JWT secret in plaintext in the authorizer's environment (its length, never its value).
+    let lambda = aws_sdk_lambda::Client::new(&l.sdk);
+    let conf = lambda.get_function_configuration().function_name("chat-authorizer").send().await.unwrap();
+    let mut vars = conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();
+    vars.insert("WSADM_JWT_SECRET".into(), "a-plaintext-secret-in-the-environment".into());
+    let env = aws_sdk_lambda::types::Environment::builder().set_variables(Some(vars)).build();
+    lambda.update_function_configuration().function_name("chat-authorizer").environment(env).send().await.unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-AUTH-005", "high", "chat-authorizer")]);
+    assert!(!report.to_string().contains("a-plaintext-secret"), "the secret is in the report");
+
+    // $connect open to anyone: critical; the authorizer is then attached to nothing.
+    let routes = gw.get_routes().api_id(&id).send().await.unwrap();
+    let connect = routes.items().iter().find(|r| r.route_key() == Some("$connect")).unwrap();
+    gw.update_route()
+        .api_id(&id)
+        .route_id(connect.route_id().unwrap())
+        .authorization_type(aws_sdk_apigatewayv2::types::AuthorizationType::None)
+        .send()
+        .await
+        .unwrap();
+    expect_new(&l, &mut before, &[("WS-AUTH-001", "critical", "$connect"), ("WS-AUTH-002", "medium", "chat-jwt")]);
+    // Tagged public on purpose: listed as suppressed.
+    let arn = format!("arn:aws:apigateway:us-east-1::/apis/{id}");
+    gw.tag_resource().resource_arn(&arn).tags("wsadm:public", "true").send().await.unwrap();
+    let (_, report) = audit(&l, &[]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-AUTH-001").unwrap();
+    assert_eq!(f["status"], "suppressed", "{f:#}");
+}
