@@ -4,7 +4,7 @@
 mod common;
 
 use common::stack::{local, Local, STACK};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 /// `(id, severity, resource)` of the findings that stand.
@@ -120,6 +120,9 @@ async fn a_default_stack_audits_clean_and_renders_for_ci() {
         assert!(loc["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().starts_with("aws/us-east-1/"));
         assert!(loc["logicalLocations"][0]["fullyQualifiedName"].as_str().unwrap().starts_with("arn:aws:"));
     }
+
+    // And valid against the official SARIF 2.1.0 schema (scripts/setup puts it in .venv/npm).
+    assert_valid_sarif(&r.stdout);
 
     // JUnit: one test case per check, none failing.
     let r = l.run(&["audit", "--api", STACK, "--format", "junit"]).ok();
@@ -245,4 +248,31 @@ async fn each_misconfiguration_is_found_and_nothing_else_changes() {
     let (_, report) = audit(&l, &[]);
     let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-AUTH-001").unwrap();
     assert_eq!(f["status"], "suppressed", "{f:#}");
+}
+
+/// Validates a SARIF log against the SARIF 2.1.0 JSON schema with Python's jsonschema (draft-04,
+/// as the schema declares); a log broken on purpose must fail, so the check itself is checked.
+fn assert_valid_sarif(log: &str) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let schema = format!("{root}/.venv/npm/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+    assert!(std::path::Path::new(&schema).exists(), "no SARIF schema at {schema}: run scripts/setup");
+    let dir = tempfile::tempdir().unwrap();
+    let validate = |text: &str| {
+        let file = dir.path().join("log.sarif");
+        std::fs::write(&file, text).unwrap();
+        std::process::Command::new(format!("{root}/.venv/bin/python"))
+            .args([
+                "-c",
+                "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
+            ])
+            .arg(&file)
+            .arg(&schema)
+            .output()
+            .unwrap()
+    };
+    let out = validate(log);
+    assert!(out.status.success(), "SARIF invalid: {}", String::from_utf8_lossy(&out.stderr));
+    let mut broken: Value = serde_json::from_str(log).unwrap();
+    broken["runs"][0]["results"] = json!([{ "level": "catastrophic", "message": {} }]);
+    assert!(!validate(&broken.to_string()).status.success(), "the validator accepted a broken log");
 }
