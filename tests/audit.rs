@@ -82,8 +82,20 @@ async fn a_default_stack_audits_clean_and_renders_for_ci() {
         .filter(|f| f["severity"] == "critical" || f["severity"] == "high")
         .collect();
     assert!(at_or_above_high.is_empty(), "false positives on a default stack: {at_or_above_high:#?}");
-    // The only note: the authorizer has no identity source (--token-in both, the default).
-    assert_eq!(found(&report), Found::from([entry("WS-AUTH-004", "info", "chat-jwt")]), "{report:#}");
+    // The only notes: the authorizer has no identity source (--token-in both, the default), and
+    // the message routes share the stage's limit (the test stack limits only send; a stack with
+    // no --route-throttle at all has 6 of 6).
+    assert_eq!(
+        found(&report),
+        Found::from([entry("WS-AUTH-004", "info", "chat-jwt"), entry("WS-THROTTLE-004", "low", "prod")]),
+        "{report:#}"
+    );
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-THROTTLE-004").unwrap();
+    assert_eq!(
+        f["evidence"],
+        "5 of 6 message routes without their own RouteSettings rate and burst: $default, join, leave, ping, whoami",
+        "{f:#}"
+    );
     let api = &report["apis"][0];
     assert_eq!(api["name"], STACK);
     assert_eq!(api["stages"], serde_json::json!(["prod"]));
