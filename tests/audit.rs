@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::stack::{local, Local, STACK};
-use serde_json::Value;
+use common::stack::{connect, local, recv, send, token, Local, SECRET, STACK};
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 /// `(id, severity, resource)` of the findings that stand.
@@ -257,4 +257,39 @@ async fn each_misconfiguration_is_found_and_nothing_else_changes() {
     let (_, report) = audit(&l, &[]);
     let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-AUTH-001").unwrap();
     assert_eq!(f["status"], "suppressed", "{f:#}");
+}
+
+#[tokio::test]
+async fn stale_session_records_are_sampled() {
+    let l = local().await;
+    let v = l.provision(&[]).ok().json();
+    let url = v["outputs"]["wss_url"].as_str().unwrap().to_string();
+    let (_, report) = audit(&l, &[]);
+    let mut before = found(&report);
+
+    // Two clients; one vanishes without $disconnect, its record stays.
+    let mut alice = connect(&format!("{url}?token={}", token("alice", SECRET))).await.unwrap();
+    let mut bob = connect(&format!("{url}?token={}", token("bob", SECRET))).await.unwrap();
+    send(&mut alice, json!({"action": "whoami"})).await;
+    recv(&mut alice).await;
+    send(&mut bob, json!({"action": "whoami"})).await;
+    let bob_id = recv(&mut bob).await["connectionId"].as_str().unwrap().to_string();
+    // Both connected: clean.
+    let (_, report) = audit(&l, &[]);
+    assert_eq!(found(&report), before, "{report:#}");
+    assert_eq!(report["summary"]["not_checked"], 0, "{report:#}");
+
+    let drop_url = format!("{}/_wsadm/drop", l.url);
+    let body = json!({ "connectionIds": [bob_id] }).to_string();
+    tokio::task::spawn_blocking(move || wsadm_testkit::http("POST", &drop_url, &body)).await.unwrap().unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-DATA-004", "medium", "chat-sessions")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-DATA-004").unwrap();
+    assert!(f["evidence"].as_str().unwrap().starts_with("1 of 2 sampled records are gone (410)"), "{f:#}");
+    assert_eq!(f["fix"], "wsadm sessions prune --api chat --stage prod");
+    // Still nothing at high or above.
+    assert_eq!(audit(&l, &[]).0, 0);
+    // --stale-sample 0: not sampled.
+    let (_, report) = audit(&l, &["--stale-sample", "0"]);
+    assert!(!found(&report).iter().any(|(id, _, _)| id == "WS-DATA-004"), "{report:#}");
+    drop(alice);
 }

@@ -441,3 +441,29 @@ fn ignore_rules() {
     let x = run(&f).into_iter().find(|x| x.id == "WS-LOG-003").unwrap();
     assert!(arn.matches(&x) && !other.matches(&x));
 }
+
+#[test]
+fn stale_records_from_a_sample() {
+    let with = |sample: Fact<StaleSample>| {
+        let mut f = clean();
+        f.stale = Some(StaleFacts { stage: "prod".into(), sample });
+        f
+    };
+    // None gone, or not sampled at all: nothing.
+    assert_eq!(found(&with(Ok(StaleSample { checked: 50, gone: 0 }))), found(&clean()));
+    // Over 10%: medium, with the counts.
+    let f = with(Ok(StaleSample { checked: 2, gone: 1 }));
+    only(&f, "WS-DATA-004", "chat-sessions");
+    let x = run(&f).into_iter().find(|x| x.id == "WS-DATA-004").unwrap();
+    assert_eq!(x.severity, Severity::Medium);
+    assert!(x.evidence.starts_with("1 of 2 sampled records are gone (410)"), "{}", x.evidence);
+    assert_eq!(x.fix, "wsadm sessions prune --api chat --stage prod");
+    // At most 10%: low.
+    let x = run(&with(Ok(StaleSample { checked: 50, gone: 5 }))).into_iter().find(|x| x.id == "WS-DATA-004").unwrap();
+    assert_eq!((x.severity, x.status), (Severity::Low, Status::Found));
+    // A 403 (or any other error): not checked, never a pass.
+    let r = run(&with(Err("GetConnection on stage prod: forbidden (403): denied".into())));
+    let x = r.iter().find(|x| x.id == "WS-DATA-004").unwrap();
+    assert_eq!(x.status, Status::NotChecked);
+    assert!(x.evidence.contains("forbidden (403)"), "{}", x.evidence);
+}
