@@ -739,6 +739,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource''s name or ARN); repeatable. Suppressed findings are listed, not hidden')
             [CompletionResult]::new('--ignore-file', '--ignore-file', [CompletionResultType]::ParameterName, 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)')
+            [CompletionResult]::new('--stale-sample', '--stale-sample', [CompletionResultType]::ParameterName, 'Session records to sample for WS-DATA-004 (stale records): one bounded Scan, then GetConnection for each on the stage (given, or the API''s only one); 0 skips the check')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Print a SARIF 2.1.0 or JUnit XML document instead of the report')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')

@@ -521,7 +521,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__audit)
-            opts="-o -v -y -h -V --all --fail-on --ignore --ignore-file --format --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            opts="-o -v -y -h -V --all --fail-on --ignore --ignore-file --stale-sample --format --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,6 +536,10 @@ _wsadm() {
                     return 0
                     ;;
                 --ignore-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-sample)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

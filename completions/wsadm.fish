@@ -590,6 +590,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s V -l version -d 
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l fail-on -d 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l ignore -d 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource\'s name or ARN); repeatable. Suppressed findings are listed, not hidden' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l ignore-file -d 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)' -r -F
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l stale-sample -d 'Session records to sample for WS-DATA-004 (stale records): one bounded Scan, then GetConnection for each on the stage (given, or the API\'s only one); 0 skips the check' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l format -d 'Print a SARIF 2.1.0 or JUnit XML document instead of the report' -r -f -a "sarif\t'SARIF 2.1.0 (GitHub code scanning: upload with github/codeql-action/upload-sarif)'
 junit\t'JUnit XML (one test case per check and API; a failure per finding at or above --fail-on)'"
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::stack::{local, Local, STACK};
+use common::stack::{connect, local, recv, send, token, Local, SECRET, STACK};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -82,8 +82,20 @@ async fn a_default_stack_audits_clean_and_renders_for_ci() {
         .filter(|f| f["severity"] == "critical" || f["severity"] == "high")
         .collect();
     assert!(at_or_above_high.is_empty(), "false positives on a default stack: {at_or_above_high:#?}");
-    // The only note: the authorizer has no identity source (--token-in both, the default).
-    assert_eq!(found(&report), Found::from([entry("WS-AUTH-004", "info", "chat-jwt")]), "{report:#}");
+    // The only notes: the authorizer has no identity source (--token-in both, the default), and
+    // the message routes share the stage's limit (the test stack limits only send; a stack with
+    // no --route-throttle at all has 6 of 6).
+    assert_eq!(
+        found(&report),
+        Found::from([entry("WS-AUTH-004", "info", "chat-jwt"), entry("WS-THROTTLE-004", "low", "prod")]),
+        "{report:#}"
+    );
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-THROTTLE-004").unwrap();
+    assert_eq!(
+        f["evidence"],
+        "5 of 6 message routes without their own RouteSettings rate and burst: $default, join, leave, ping, whoami",
+        "{f:#}"
+    );
     let api = &report["apis"][0];
     assert_eq!(api["name"], STACK);
     assert_eq!(api["stages"], serde_json::json!(["prod"]));
@@ -275,4 +287,39 @@ fn assert_valid_sarif(log: &str) {
     let mut broken: Value = serde_json::from_str(log).unwrap();
     broken["runs"][0]["results"] = json!([{ "level": "catastrophic", "message": {} }]);
     assert!(!validate(&broken.to_string()).status.success(), "the validator accepted a broken log");
+}
+
+#[tokio::test]
+async fn stale_session_records_are_sampled() {
+    let l = local().await;
+    let v = l.provision(&[]).ok().json();
+    let url = v["outputs"]["wss_url"].as_str().unwrap().to_string();
+    let (_, report) = audit(&l, &[]);
+    let mut before = found(&report);
+
+    // Two clients; one vanishes without $disconnect, its record stays.
+    let mut alice = connect(&format!("{url}?token={}", token("alice", SECRET))).await.unwrap();
+    let mut bob = connect(&format!("{url}?token={}", token("bob", SECRET))).await.unwrap();
+    send(&mut alice, json!({"action": "whoami"})).await;
+    recv(&mut alice).await;
+    send(&mut bob, json!({"action": "whoami"})).await;
+    let bob_id = recv(&mut bob).await["connectionId"].as_str().unwrap().to_string();
+    // Both connected: clean.
+    let (_, report) = audit(&l, &[]);
+    assert_eq!(found(&report), before, "{report:#}");
+    assert_eq!(report["summary"]["not_checked"], 0, "{report:#}");
+
+    let drop_url = format!("{}/_wsadm/drop", l.url);
+    let body = json!({ "connectionIds": [bob_id] }).to_string();
+    tokio::task::spawn_blocking(move || wsadm_testkit::http("POST", &drop_url, &body)).await.unwrap().unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-DATA-004", "medium", "chat-sessions")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-DATA-004").unwrap();
+    assert!(f["evidence"].as_str().unwrap().starts_with("1 of 2 sampled records are gone (410)"), "{f:#}");
+    assert_eq!(f["fix"], "wsadm sessions prune --api chat --stage prod");
+    // Still nothing at high or above.
+    assert_eq!(audit(&l, &[]).0, 0);
+    // --stale-sample 0: not sampled.
+    let (_, report) = audit(&l, &["--stale-sample", "0"]);
+    assert!(!found(&report).iter().any(|(id, _, _)| id == "WS-DATA-004"), "{report:#}");
+    drop(alice);
 }

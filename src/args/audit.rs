@@ -37,6 +37,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Option<PathBuf>,
 
+    /// Session records to sample for WS-DATA-004 (stale records): one bounded Scan, then
+    /// GetConnection for each on the stage (given, or the API's only one); 0 skips the check
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub stale_sample: u32,
+
     /// Print a SARIF 2.1.0 or JUnit XML document instead of the report
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<AuditFormat>,

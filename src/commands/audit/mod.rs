@@ -65,7 +65,7 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<AuditReport, Error> {
         .map(|api| {
             let role = role.clone();
             let (stage, table) = (stage.as_deref(), table.as_deref());
-            async move { audit::gather(aws, &api, stage, table, role).await }
+            async move { audit::gather(aws, &api, stage, table, role, args.stale_sample as usize).await }
         })
         .buffered(CONCURRENCY)
         .try_collect()

@@ -66,7 +66,18 @@ pub const CHECKS: &[Check] = &[
         why: "Without a $disconnect integration nothing removes a closed connection's session record: the table fills with stale records.",
         run: disconnect_without_integration,
     },
+    Check {
+        id: "WS-DATA-004",
+        title: "Stale session records",
+        severity: Severity::Medium,
+        scope: Scope::Table,
+        why: "Records of connections API Gateway no longer knows make every broadcast post to the dead (410s that cost calls against the shared @connections throttle) and overstate who is online; medium over 10% of a sample, low below.",
+        run: stale_records,
+    },
 ];
+
+/// Stale share above which WS-DATA-004 is medium (low below).
+pub const STALE_MEDIUM_SHARE: f64 = 0.10;
 
 fn table_resource(t: &TableFacts) -> Resource {
     Resource::new("table", &t.name, t.arn.as_ref().ok().cloned())
@@ -218,4 +229,27 @@ fn disconnect_without_integration(f: &Facts) -> Vec<Hit> {
         )],
         None => vec![],
     }
+}
+
+fn stale_records(f: &Facts) -> Vec<Hit> {
+    let Some(stale) = &f.stale else { return vec![] };
+    on_table(f, |t| match &stale.sample {
+        Err(reason) => vec![Hit::not_checked(table_resource(t), reason.clone())],
+        Ok(s) if s.gone == 0 => vec![],
+        Ok(s) => {
+            let share = s.gone as f64 / s.checked as f64;
+            let hit = Hit::found(
+                table_resource(t),
+                format!(
+                    "{} of {} sampled records are gone (410) on stage {} ({:.0}%)",
+                    s.gone,
+                    s.checked,
+                    stale.stage,
+                    share * 100.0
+                ),
+                format!("wsadm sessions prune --api {} --stage {}", f.api.name, stale.stage),
+            );
+            vec![if share > STALE_MEDIUM_SHARE { hit } else { hit.at(Severity::Low) }]
+        }
+    })
 }

@@ -28,11 +28,26 @@ pub struct Hit {
     pub not_checked: Option<String>,
     /// `Some(reason)`: found, but suppressed by the resource itself (an API tagged public).
     pub suppressed: Option<String>,
+    /// `Some(severity)`: this hit is less severe than the check's (at most) severity.
+    pub severity: Option<Severity>,
 }
 
 impl Hit {
     pub fn found(resource: Resource, evidence: impl Into<String>, fix: impl Into<String>) -> Self {
-        Hit { resource, evidence: evidence.into(), fix: fix.into(), not_checked: None, suppressed: None }
+        Hit {
+            resource,
+            evidence: evidence.into(),
+            fix: fix.into(),
+            not_checked: None,
+            suppressed: None,
+            severity: None,
+        }
+    }
+
+    /// The same hit at `severity` instead of the check's.
+    pub fn at(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
     }
 
     pub fn not_checked(resource: Resource, reason: impl Into<String>) -> Self {
@@ -43,6 +58,7 @@ impl Hit {
             fix: String::new(),
             not_checked: Some(reason),
             suppressed: None,
+            severity: None,
         }
     }
 }
@@ -73,7 +89,7 @@ impl Check {
                 Finding {
                     id: self.id.to_string(),
                     title: self.title.to_string(),
-                    severity: self.severity,
+                    severity: h.severity.unwrap_or(self.severity),
                     status,
                     reason,
                     api: (h.resource.kind != "account").then(|| facts.api.name.clone()),

@@ -24,6 +24,9 @@ pub struct Facts {
     pub functions: Vec<FunctionFacts>,
     /// The session table (the API's `wsadm:table` tag or `--table`), if the API names one.
     pub table: Option<TableFacts>,
+    /// A sample of the session table's records checked with GetConnection (`None`: not sampled:
+    /// no table, no single stage, or `--stale-sample 0`).
+    pub stale: Option<StaleFacts>,
     /// The functions' execution roles.
     pub roles: Vec<RoleFacts>,
     /// The log groups the stages and functions write to.
@@ -119,6 +122,23 @@ pub struct TableFacts {
     pub sse: Fact<String>,
 }
 
+/// The stale share of the session table, from a bounded sample.
+#[derive(Debug, Clone)]
+pub struct StaleFacts {
+    /// The stage whose @connections endpoint answered.
+    pub stage: String,
+    /// The sample as checked, or why it could not be (the Scan or a GetConnection failed).
+    pub sample: Fact<StaleSample>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaleSample {
+    /// Records checked with GetConnection.
+    pub checked: usize,
+    /// Of those, connections API Gateway no longer knows (410).
+    pub gone: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct RoleFacts {
     pub name: String,
@@ -149,6 +169,7 @@ impl Facts {
             stages: Vec::new(),
             functions: Vec::new(),
             table: None,
+            stale: None,
             roles: Vec::new(),
             log_groups: Vec::new(),
             cloudwatch_role: Err("not read".into()),

@@ -68,14 +68,21 @@ fn policy_doc(doc: &str) -> Option<Value> {
     serde_json::from_str(&decoded).ok()
 }
 
+/// GetConnection calls in flight at once for the stale sample.
+const STALE_CONCURRENCY: usize = 16;
+/// Scan pages read at most for the stale sample (membership items share the pages).
+const STALE_PAGES: usize = 3;
+
 /// Gathers the facts of `api`; `stage` limits the stage checks to one stage (it must exist);
-/// `table` overrides the API's `wsadm:table` tag.
+/// `table` overrides the API's `wsadm:table` tag; `stale_sample` records of the table (0: none)
+/// are checked with GetConnection when the stage is known (given, or the API's only one).
 pub async fn gather(
     aws: &Aws,
     api: &Api,
     stage: Option<&str>,
     table: Option<&str>,
     cloudwatch_role: Fact<Option<String>>,
+    stale_sample: usize,
 ) -> Result<Facts, Error> {
     let calls = Calls::default();
     let gw = aws.apigw();
@@ -216,6 +223,13 @@ pub async fn gather(
     }
     facts.functions = functions;
     facts.table = table_facts;
+    if let (Some(t), [st], true) = (&facts.table, facts.stages.as_slice(), stale_sample > 0) {
+        if t.arn.is_ok() {
+            let endpoint = api.api_endpoint().unwrap_or_default();
+            let sample = sample_stale(aws, endpoint, &st.name, &t.name, stale_sample, &calls).await;
+            facts.stale = Some(StaleFacts { stage: st.name.clone(), sample });
+        }
+    }
 
     // Round 3: the roles' policies and the log groups' retention.
     let mut role_arns: Vec<String> =
@@ -258,6 +272,48 @@ pub async fn gather(
         .collect();
     facts.calls = calls.0.load(Ordering::Relaxed);
     Ok(facts)
+}
+
+/// Samples at most `n` records of the table and asks the stage's @connections endpoint about
+/// each (410: stale). Any other answer (403, throttling, errors) makes the sample unusable.
+async fn sample_stale(
+    aws: &Aws,
+    endpoint: &str,
+    stage: &str,
+    table: &str,
+    n: usize,
+    calls: &Calls,
+) -> Fact<StaleSample> {
+    use crate::connections::{self, ConnError};
+    use futures::stream::{self, StreamExt};
+    let url = crate::target::management_endpoint(endpoint, stage, None).map_err(|e| reason(&e))?;
+    let client = aws.management(&url).map_err(|e| reason(&e))?;
+    let store = crate::store::SessionStore::new(aws.dynamodb(), table);
+    calls.add(1);
+    let records = store.sample(n, STALE_PAGES).await.map_err(|e| reason(&e))?;
+    let ids: Vec<String> = records
+        .into_iter()
+        .filter(|r| r.stage.as_deref().is_none_or(|s| s.is_empty() || s == stage))
+        .map(|r| r.connection_id)
+        .collect();
+    calls.add(ids.len() as u32);
+    let answers: Vec<Result<(), ConnError>> = stream::iter(ids)
+        .map(|id| {
+            let client = client.clone();
+            async move { connections::get(&client, &id).await.map(|_| ()) }
+        })
+        .buffer_unordered(STALE_CONCURRENCY)
+        .collect()
+        .await;
+    let mut sample = StaleSample { checked: answers.len(), gone: 0 };
+    for a in answers {
+        match a {
+            Ok(()) => {}
+            Err(ConnError::Gone) => sample.gone += 1,
+            Err(e) => return Err(format!("GetConnection on stage {stage}: {e}")),
+        }
+    }
+    Ok(sample)
 }
 
 async fn read_table(aws: &Aws, name: &str, calls: &Calls) -> TableFacts {

@@ -87,7 +87,8 @@ fn clean() -> Facts {
     f.stages = vec![StageFacts {
         name: "prod".into(),
         default: throttled(500.0, 1000),
-        routes: BTreeMap::from([("send".into(), throttled(10.0, 20))]),
+        // `--route-throttle` is not given by default.
+        routes: BTreeMap::new(),
         access_log_arn: Some("arn:aws:logs:us-east-1:123456789012:log-group:/wsadm/chat/prod/access".into()),
         access_log_format: Some(
             r#"{"requestId":"$context.requestId","connectionId":"$context.connectionId","eventType":"$context.eventType","routeKey":"$context.routeKey","status":"$context.status"}"#
@@ -157,10 +158,14 @@ fn severity_of(id: &str) -> Severity {
 }
 
 #[test]
-fn a_default_stack_has_only_the_identity_source_note() {
+fn a_default_stack_has_only_the_identity_source_note_and_open_message_routes() {
     let f = found(&clean());
-    assert_eq!(f, vec![("WS-AUTH-004".to_string(), "chat-jwt".to_string())]);
+    assert_eq!(
+        f,
+        vec![("WS-AUTH-004".to_string(), "chat-jwt".to_string()), ("WS-THROTTLE-004".to_string(), "prod".to_string())]
+    );
     assert_eq!(severity_of("WS-AUTH-004"), Severity::Info);
+    assert_eq!(severity_of("WS-THROTTLE-004"), Severity::Low);
 }
 
 #[test]
@@ -265,6 +270,47 @@ fn throttling() {
         c.env.insert("WSADM_MAX_CONNECTIONS_PER_USER".into(), "0".into());
     }
     only(&f, "WS-THROTTLE-003", "chat-connect");
+}
+
+#[test]
+fn message_routes_without_their_own_limit() {
+    let evidence = |f: &Facts| {
+        run(f).into_iter().find(|x| x.id == "WS-THROTTLE-004" && x.status == Status::Found).map(|x| (x.evidence, x.fix))
+    };
+    // The default stack: $default and send share the stage's limit.
+    let (ev, fix) = evidence(&clean()).unwrap();
+    assert_eq!(ev, "2 of 2 message routes without their own RouteSettings rate and burst: $default, send");
+    assert!(
+        fix.starts_with(
+            "wsadm provision --name STACK --route-throttle '$default=RATE:BURST' --route-throttle 'send=RATE:BURST'"
+        ),
+        "{fix}"
+    );
+    assert!(fix.contains("aws apigatewayv2 update-stage --api-id abc123 --stage-name prod --route-settings"), "{fix}");
+    // One limited: the other is reported.
+    let mut f = clean();
+    f.stages[0].routes.insert("send".into(), throttled(10.0, 20));
+    assert_eq!(
+        evidence(&f).unwrap().0,
+        "1 of 2 message routes without their own RouteSettings rate and burst: $default"
+    );
+    // A rate without a burst is not a limit; settings of $connect/$disconnect do not count.
+    f.stages[0].routes.insert("$default".into(), RouteSettingsFacts { rate: Some(5.0), ..Default::default() });
+    f.stages[0].routes.insert("$connect".into(), throttled(10.0, 20));
+    assert_eq!(
+        evidence(&f).unwrap().0,
+        "1 of 2 message routes without their own RouteSettings rate and burst: $default"
+    );
+    // Both limited: nothing.
+    f.stages[0].routes.insert("$default".into(), throttled(5.0, 10));
+    assert_eq!(evidence(&f), None);
+    let mut base = found(&clean());
+    base.retain(|x| x.0 != "WS-THROTTLE-004");
+    assert_eq!(found(&f), base);
+    // A single message route has the stage's limit to itself.
+    let mut f = clean();
+    f.routes.retain(|r| r.key != "send");
+    assert_eq!(evidence(&f), None);
 }
 
 #[test]
@@ -394,4 +440,30 @@ fn ignore_rules() {
     let other = IgnoreRule::parse("WS-LOG-003:dev", "x").unwrap();
     let x = run(&f).into_iter().find(|x| x.id == "WS-LOG-003").unwrap();
     assert!(arn.matches(&x) && !other.matches(&x));
+}
+
+#[test]
+fn stale_records_from_a_sample() {
+    let with = |sample: Fact<StaleSample>| {
+        let mut f = clean();
+        f.stale = Some(StaleFacts { stage: "prod".into(), sample });
+        f
+    };
+    // None gone, or not sampled at all: nothing.
+    assert_eq!(found(&with(Ok(StaleSample { checked: 50, gone: 0 }))), found(&clean()));
+    // Over 10%: medium, with the counts.
+    let f = with(Ok(StaleSample { checked: 2, gone: 1 }));
+    only(&f, "WS-DATA-004", "chat-sessions");
+    let x = run(&f).into_iter().find(|x| x.id == "WS-DATA-004").unwrap();
+    assert_eq!(x.severity, Severity::Medium);
+    assert!(x.evidence.starts_with("1 of 2 sampled records are gone (410)"), "{}", x.evidence);
+    assert_eq!(x.fix, "wsadm sessions prune --api chat --stage prod");
+    // At most 10%: low.
+    let x = run(&with(Ok(StaleSample { checked: 50, gone: 5 }))).into_iter().find(|x| x.id == "WS-DATA-004").unwrap();
+    assert_eq!((x.severity, x.status), (Severity::Low, Status::Found));
+    // A 403 (or any other error): not checked, never a pass.
+    let r = run(&with(Err("GetConnection on stage prod: forbidden (403): denied".into())));
+    let x = r.iter().find(|x| x.id == "WS-DATA-004").unwrap();
+    assert_eq!(x.status, Status::NotChecked);
+    assert!(x.evidence.contains("forbidden (403)"), "{}", x.evidence);
 }

@@ -34,7 +34,20 @@ pub const CHECKS: &[Check] = &[
         why: "Without a per-user cap one user (or one stolen token) can hold thousands of connections and exhaust the account's connection rate and the fan-out budget of every room.",
         run: connection_cap_off,
     },
+    Check {
+        id: "WS-THROTTLE-004",
+        title: "Message route without its own limit",
+        severity: Severity::Low,
+        scope: Scope::Stage,
+        why: "Every message route shares the stage's limit: without its own rate and burst one noisy route (a chatty send) can spend the whole stage budget and starve the others.",
+        run: message_route_unthrottled,
+    },
 ];
+
+/// Whether a route carries client messages (every route but `$connect` and `$disconnect`).
+pub fn is_message_route(key: &str) -> bool {
+    key != "$connect" && key != "$disconnect"
+}
 
 fn stage_unthrottled(f: &Facts) -> Vec<Hit> {
     f.stages
@@ -94,6 +107,48 @@ fn connection_cap_off(f: &Facts) -> Vec<Hit> {
                     resource::function(func),
                     "WSADM_MAX_CONNECTIONS_PER_USER=0",
                     "wsadm provision --name STACK --max-connections-per-user 10",
+                )
+            })
+        })
+        .collect()
+}
+
+fn message_route_unthrottled(f: &Facts) -> Vec<Hit> {
+    let mut keys: Vec<&str> = f.routes.iter().map(|r| r.key.as_str()).filter(|k| is_message_route(k)).collect();
+    keys.sort();
+    keys.dedup();
+    if keys.len() < 2 {
+        return vec![];
+    }
+    f.stages
+        .iter()
+        .filter_map(|s| {
+            let open: Vec<&str> = keys
+                .iter()
+                .copied()
+                .filter(|k| s.routes.get(*k).is_none_or(|r| r.rate.is_none() || r.burst.is_none()))
+                .collect();
+            (!open.is_empty()).then(|| {
+                let flags: Vec<String> = open.iter().map(|k| format!("--route-throttle '{k}=RATE:BURST'")).collect();
+                let settings: Vec<String> = open
+                    .iter()
+                    .map(|k| format!("\"{k}\":{{\"ThrottlingRateLimit\":RATE,\"ThrottlingBurstLimit\":BURST}}"))
+                    .collect();
+                Hit::found(
+                    resource::stage(f, &s.name),
+                    format!(
+                        "{} of {} message routes without their own RouteSettings rate and burst: {}",
+                        open.len(),
+                        keys.len(),
+                        open.join(", ")
+                    ),
+                    format!(
+                        "wsadm provision --name STACK {} (or: aws apigatewayv2 update-stage --api-id {} --stage-name {} --route-settings '{{{}}}')",
+                        flags.join(" "),
+                        f.api.id,
+                        s.name,
+                        settings.join(",")
+                    ),
                 )
             })
         })

@@ -50,6 +50,22 @@ impl SessionStore {
         .boxed()
     }
 
+    /// At most `n` sessions, from at most `max_pages` Scan pages of `Limit n`: a bounded sample,
+    /// never the whole table (membership items count against the limit, hence a few pages).
+    pub async fn sample(&self, n: usize, max_pages: usize) -> Result<Vec<Session>, Error> {
+        let limit = i32::try_from(n.max(1)).unwrap_or(i32::MAX);
+        let mut pages = self.scan_segment(0, 1, limit).take(max_pages);
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            out.extend(page?);
+            if out.len() >= n {
+                break;
+            }
+        }
+        out.truncate(n);
+        Ok(out)
+    }
+
     /// The sessions of one user (a Query on `by-user`).
     pub fn list_by_user(&self, user_id: &str) -> BoxStream<'static, Result<Session, Error>> {
         self.query_index(INDEX_BY_USER, "userId", user_id)
