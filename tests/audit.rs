@@ -323,3 +323,81 @@ async fn stale_session_records_are_sampled() {
     assert!(!found(&report).iter().any(|(id, _, _)| id == "WS-DATA-004"), "{report:#}");
     drop(alice);
 }
+
+/// More misconfigurations, one at a time, each found with its id and severity and nothing else.
+#[tokio::test]
+async fn more_misconfigurations_are_found_one_by_one() {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let id = api_id(&l).await;
+    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
+    let (_, report) = audit(&l, &[]);
+    let mut before = found(&report);
+
+    // Data trace on: message bodies (and tokens in them) reach the execution log.
+    let trace = aws_sdk_apigatewayv2::types::RouteSettings::builder()
+        .logging_level(aws_sdk_apigatewayv2::types::LoggingLevel::Error)
+        .data_trace_enabled(true)
+        .build();
+    gw.update_stage().api_id(&id).stage_name("prod").default_route_settings(trace).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LOG-003", "medium", "prod")]);
+
+    // Point-in-time recovery off on the session table.
+    let ddb = aws_sdk_dynamodb::Client::new(&l.sdk);
+    let pitr = aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+        .point_in_time_recovery_enabled(false)
+        .build()
+        .unwrap();
+    ddb.update_continuous_backups()
+        .table_name("chat-sessions")
+        .point_in_time_recovery_specification(pitr)
+        .send()
+        .await
+        .unwrap();
+    expect_new(&l, &mut before, &[("WS-DATA-002", "low", "chat-sessions")]);
+
+    // A function that may run longer than API Gateway waits (29 s).
+    let lambda = aws_sdk_lambda::Client::new(&l.sdk);
+    lambda.update_function_configuration().function_name("chat-chat").timeout(60).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LAMBDA-001", "low", "chat-chat")]);
+
+    // The per-user connection cap off.
+    let conf = lambda.get_function_configuration().function_name("chat-connect").send().await.unwrap();
+    let mut vars = conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();
+    vars.insert("WSADM_MAX_CONNECTIONS_PER_USER".into(), "0".into());
+    let env = aws_sdk_lambda::types::Environment::builder().set_variables(Some(vars)).build();
+    lambda.update_function_configuration().function_name("chat-connect").environment(env).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-THROTTLE-003", "medium", "chat-connect")]);
+
+    // The handlers' role may post to every API's connections: high.
+    let iam = aws_sdk_iam::Client::new(&l.sdk);
+    iam.put_role_policy()
+        .role_name("chat-wsadm-handlers")
+        .policy_name("any-api")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:ManageConnections","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    expect_new(&l, &mut before, &[("WS-IAM-001", "high", "chat-wsadm-handlers")]);
+
+    // JWKS without issuer and audience: any token the provider issued for another app passes.
+    let conf = lambda.get_function_configuration().function_name("chat-authorizer").send().await.unwrap();
+    let mut vars = conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();
+    vars.retain(|k, _| !k.starts_with("WSADM_JWT_"));
+    vars.insert("WSADM_JWKS_URL".into(), "https://idp.example.com/.well-known/jwks.json".into());
+    let env = aws_sdk_lambda::types::Environment::builder().set_variables(Some(vars)).build();
+    lambda.update_function_configuration().function_name("chat-authorizer").environment(env).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-AUTH-006", "high", "chat-authorizer")]);
+
+    // No CloudWatch role for API Gateway in the account: no stage writes logs.
+    let op = aws_sdk_apigateway::types::PatchOperation::builder()
+        .op(aws_sdk_apigateway::types::Op::Replace)
+        .path("/cloudwatchRoleArn")
+        .value("")
+        .build();
+    aws_sdk_apigateway::Client::new(&l.sdk).update_account().patch_operations(op).send().await.unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-LOG-002", "high", "API Gateway settings (us-east-1)")]);
+    assert_eq!(report["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "WS-LOG-002").count(), 1);
+}
