@@ -400,4 +400,15 @@ async fn more_misconfigurations_are_found_one_by_one() {
     aws_sdk_apigateway::Client::new(&l.sdk).update_account().patch_operations(op).send().await.unwrap();
     let report = expect_new(&l, &mut before, &[("WS-LOG-002", "high", "API Gateway settings (us-east-1)")]);
     assert_eq!(report["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "WS-LOG-002").count(), 1);
+
+    // An access-log format that cannot tell connections apart.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&l.sdk);
+    let group = logs.describe_log_groups().log_group_name_prefix("/wsadm/chat/prod/access").send().await.unwrap();
+    let arn = group.log_groups()[0].arn().unwrap().trim_end_matches(":*").to_string();
+    let thin = aws_sdk_apigatewayv2::types::AccessLogSettings::builder()
+        .destination_arn(arn)
+        .format(r#"{"requestId":"$context.requestId","status":"$context.status"}"#)
+        .build();
+    gw.update_stage().api_id(&id).stage_name("prod").access_log_settings(thin).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LOG-005", "low", "prod")]);
 }
