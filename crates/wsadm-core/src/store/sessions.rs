@@ -109,16 +109,21 @@ impl SessionStore {
 
     /// The session record of one connection.
     pub async fn get(&self, connection_id: &str) -> Result<Option<Session>, Error> {
+        Ok(self.read_item(key(connection_id, SK_SESSION)).await?.as_ref().and_then(session_from_item))
+    }
+
+    /// One item by its key, read consistently (a write just made is seen).
+    pub(super) async fn read_item(&self, key: super::item::Item) -> Result<Option<super::item::Item>, Error> {
         let o = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(key(connection_id, SK_SESSION)))
+            .set_key(Some(key))
             .consistent_read(true)
             .send()
             .await
             .ctx("GetItem")?;
-        Ok(o.item.as_ref().and_then(session_from_item))
+        Ok(o.item)
     }
 
     /// Removes a connection's record, all its memberships (page by page) and its place among

@@ -119,16 +119,8 @@ impl SessionStore {
         cap: u64,
         now_ms: i64,
     ) -> Result<Option<Reserve>, Error> {
-        let o = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(user_key(user_id, SK_CONNS)))
-            .consistent_read(true)
-            .send()
-            .await
-            .ctx("GetItem")?;
-        let (mut live, version) = match &o.item {
+        let item = self.read_item(user_key(user_id, SK_CONNS)).await?;
+        let (mut live, version) = match &item {
             Some(item) => (places(item), get_n(item, "ver")),
             None => (HashMap::new(), None),
         };
@@ -186,15 +178,7 @@ impl SessionStore {
 
     /// How many places `user_id` holds that count at `now_ms` (what the cap compares with).
     pub async fn open_connections(&self, user_id: &str, now_ms: i64) -> Result<u64, Error> {
-        let o = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(user_key(user_id, SK_CONNS)))
-            .consistent_read(true)
-            .send()
-            .await
-            .ctx("GetItem")?;
-        Ok(o.item.as_ref().map(places).unwrap_or_default().values().filter(|exp| **exp > now_ms).count() as u64)
+        let item = self.read_item(user_key(user_id, SK_CONNS)).await?;
+        Ok(item.as_ref().map(places).unwrap_or_default().values().filter(|exp| **exp > now_ms).count() as u64)
     }
 }
