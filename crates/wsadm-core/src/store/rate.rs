@@ -91,16 +91,8 @@ impl SessionStore {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(1 + rand::random::<u64>() % (4 * u64::from(attempt)))).await;
             }
-            let o = self
-                .client
-                .get_item()
-                .table_name(&self.table)
-                .set_key(Some(user_key(user_id, SK_RATE)))
-                .consistent_read(true)
-                .send()
-                .await
-                .ctx("GetItem")?;
-            let (prev, version) = match &o.item {
+            let item = self.read_item(user_key(user_id, SK_RATE)).await?;
+            let (prev, version) = match &item {
                 Some(item) => {
                     let b = Bucket { milli: get_n(item, "tokens").unwrap_or(0), at_ms: get_n(item, "at").unwrap_or(0) };
                     (Some(b), get_n(item, "ver"))
