@@ -141,6 +141,7 @@ async fn a_user_over_the_rate_from_three_connections_is_refused_while_others_flo
     assert_eq!(ask(&mut bob, json!({"action": "join", "room": "lobby"})).await["type"], "joined");
 
     // 12 sends at once over three connections: the burst (4) passes, the rest is refused with a retry hint.
+    let started = std::time::Instant::now();
     for (i, ws) in flood.iter_mut().enumerate() {
         for j in 0..4 {
             send(ws, json!({"action": "send", "room": "lobby", "text": format!("spam {i}.{j}")})).await;
@@ -163,7 +164,10 @@ async fn a_user_over_the_rate_from_three_connections_is_refused_while_others_flo
             replies += 1;
         }
     }
-    assert!((4..=5).contains(&sent), "the burst, plus at most one refill during the run: {sent}");
+    // The burst, plus what the rate (2/s) refilled while the sends ran (a slow machine refills more).
+    let refilled = (2.0 * started.elapsed().as_secs_f64()).ceil() as i32;
+    assert!(sent >= 4 && sent <= 4 + refilled, "{sent} sent; burst 4, {refilled} refilled");
+    assert!(limited > 0, "nothing was refused");
     assert_eq!(sent + limited, 12);
 
     // Another user is not held back by the spammer's budget.

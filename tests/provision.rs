@@ -1026,7 +1026,7 @@ async fn old_tokens_verify_through_the_grace_period_and_not_after() {
     let base =
         ["provision", "--name", STACK, "--stage", "prod", "--handler-zip", zip, "--jwt-secret-env", "CHAT_SECRET"];
     let mut args = base.to_vec();
-    args.extend(["--route-throttle", "send=10:20", "--rotate-secret", "--rotation-grace", "6s", "-o", "json"]);
+    args.extend(["--route-throttle", "send=10:20", "--rotate-secret", "--rotation-grace", "15s", "-o", "json"]);
     wsadm(&env, &args).ok();
     let until = stored_secret(&l.sdk).await.unwrap().2["previous_until"].as_i64().unwrap();
 
