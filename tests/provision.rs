@@ -373,29 +373,7 @@ async fn dry_run_shows_exactly_the_differences_and_changes_nothing() {
 
     // A different secret is refused (so a typo never locks everyone out), dry run or not.
     let rotated = format!("{SECRET}-rotated");
-    let with_secret = |secret: &str, extra: &[&str]| {
-        let mut env = l.env.clone();
-        env.retain(|(k, _)| k != "CHAT_SECRET");
-        env.push(("CHAT_SECRET".into(), secret.to_string()));
-        let zip = l.zip.to_str().unwrap();
-        let mut args = vec![
-            "provision",
-            "--name",
-            STACK,
-            "--stage",
-            "prod",
-            "--handler-zip",
-            zip,
-            "--jwt-secret-env",
-            "CHAT_SECRET",
-            "--route-throttle",
-            "send=10:20",
-            "-o",
-            "json",
-        ];
-        args.extend_from_slice(extra);
-        wsadm(&env, &args)
-    };
+    let with_secret = |secret: &str, extra: &[&str]| l.provision_with_secret(secret, extra);
     for extra in [&["--dry-run"][..], &[]] {
         let refused = with_secret(&rotated, extra);
         assert_eq!(refused.code, 2, "{}\n{}", refused.stdout, refused.stderr);
@@ -818,29 +796,7 @@ async fn the_secret_lives_only_in_secrets_manager_and_rotates_with_a_grace() {
 
     // Another secret without --rotate-secret: refused, and nothing changed.
     let new_secret = "the-next-secret-the-next-secret-0123456789";
-    let mut env = l.env.clone();
-    env.retain(|(k, _)| k != "CHAT_SECRET");
-    env.push(("CHAT_SECRET".into(), new_secret.into()));
-    let run = |extra: &[&str]| {
-        let zip = l.zip.to_str().unwrap();
-        let mut args = vec![
-            "provision",
-            "--name",
-            STACK,
-            "--stage",
-            "prod",
-            "--handler-zip",
-            zip,
-            "--jwt-secret-env",
-            "CHAT_SECRET",
-            "--route-throttle",
-            "send=10:20",
-            "-o",
-            "json",
-        ];
-        args.extend_from_slice(extra);
-        wsadm(&env, &args)
-    };
+    let run = |extra: &[&str]| l.provision_with_secret(new_secret, extra);
     let refused = run(&[]);
     assert_eq!(refused.code, 2, "{}\n{}", refused.stdout, refused.stderr);
     assert!(refused.stderr.contains("--rotate-secret"), "{}", refused.stderr);
@@ -883,25 +839,8 @@ async fn the_secret_lives_only_in_secrets_manager_and_rotates_with_a_grace() {
     assert!(again["warnings"].to_string().contains("nothing rotated"), "{again}");
 
     // Grace 0 (a leaked secret): the old one is dropped at once.
-    env.retain(|(k, _)| k != "CHAT_SECRET");
-    env.push(("CHAT_SECRET".into(), format!("{new_secret}-leaked-so-replaced")));
-    let run0 = |extra: &[&str]| {
-        let zip = l.zip.to_str().unwrap();
-        let mut args = vec![
-            "provision",
-            "--name",
-            STACK,
-            "--stage",
-            "prod",
-            "--handler-zip",
-            zip,
-            "--jwt-secret-env",
-            "CHAT_SECRET",
-        ];
-        args.extend(["--route-throttle", "send=10:20", "-o", "json"]);
-        args.extend_from_slice(extra);
-        wsadm(&env, &args)
-    };
+    let leaked = format!("{new_secret}-leaked-so-replaced");
+    let run0 = |extra: &[&str]| l.provision_with_secret(&leaked, extra);
     run0(&["--rotate-secret", "--rotation-grace", "0"]).ok();
     let stored = stored_secret(&l.sdk).await.unwrap().2;
     assert_eq!((&stored["previous"], &stored["previous_until"]), (&Value::Null, &Value::Null));
@@ -1019,15 +958,7 @@ async fn old_tokens_verify_through_the_grace_period_and_not_after() {
     assert!(connect(&url_for(SECRET)).await.is_ok());
 
     let next = "rotation-test-next-secret-rotation-test-next";
-    let mut env = l.env.clone();
-    env.retain(|(k, _)| k != "CHAT_SECRET");
-    env.push(("CHAT_SECRET".into(), next.into()));
-    let zip = l.zip.to_str().unwrap();
-    let base =
-        ["provision", "--name", STACK, "--stage", "prod", "--handler-zip", zip, "--jwt-secret-env", "CHAT_SECRET"];
-    let mut args = base.to_vec();
-    args.extend(["--route-throttle", "send=10:20", "--rotate-secret", "--rotation-grace", "15s", "-o", "json"]);
-    wsadm(&env, &args).ok();
+    l.provision_with_secret(next, &["--rotate-secret", "--rotation-grace", "15s"]).ok();
     let until = stored_secret(&l.sdk).await.unwrap().2["previous_until"].as_i64().unwrap();
 
     // The emulator rereads a function's configuration every 2 s, as Lambda starts new environments.

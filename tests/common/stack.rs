@@ -74,6 +74,18 @@ impl Local {
 
     /// `wsadm provision` with the test's stack, stage, zip and secret, plus `extra`; JSON out.
     pub fn provision(&self, extra: &[&str]) -> Run {
+        self.provision_in(&self.env, extra)
+    }
+
+    /// [`Self::provision`] with another HS256 secret in `CHAT_SECRET`.
+    pub fn provision_with_secret(&self, secret: &str, extra: &[&str]) -> Run {
+        let mut env = self.env.clone();
+        env.retain(|(k, _)| k != "CHAT_SECRET");
+        env.push(("CHAT_SECRET".into(), secret.into()));
+        self.provision_in(&env, extra)
+    }
+
+    fn provision_in(&self, env: &[(String, String)], extra: &[&str]) -> Run {
         let zip = self.zip.to_str().unwrap();
         let mut args = vec![
             "provision",
@@ -93,7 +105,7 @@ impl Local {
             args.extend(["-o", "json"]);
         }
         args.extend_from_slice(extra);
-        self.run(&args)
+        wsadm(env, &args)
     }
 }
 
