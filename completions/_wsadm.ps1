@@ -767,6 +767,9 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
         'wsadm;local' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (127.0.0.1); 0 picks a free one')
             [CompletionResult]::new('--moto-url', '--moto-url', [CompletionResultType]::ParameterName, 'Use this running moto instead of starting one')
+            [CompletionResult]::new('--dynamodb-url', '--dynamodb-url', [CompletionResultType]::ParameterName, 'Use this running DynamoDB engine (e.g. dynalite) instead of starting one')
+            [CompletionResult]::new('--dynamodb-engine', '--dynamodb-engine', [CompletionResultType]::ParameterName, 'The engine that serves DynamoDB')
+            [CompletionResult]::new('--ttl-sweep', '--ttl-sweep', [CompletionResultType]::ParameterName, 'Delete items past their time to live this often (AWS: within a few days)')
             [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'Account id in ARNs (moto''s default)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close connections idle this long (AWS: 600)')
             [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Close connections open this long (AWS: 7200)')

@@ -726,6 +726,9 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;local'= {
             cand --port 'Port to listen on (127.0.0.1); 0 picks a free one'
             cand --moto-url 'Use this running moto instead of starting one'
+            cand --dynamodb-url 'Use this running DynamoDB engine (e.g. dynalite) instead of starting one'
+            cand --dynamodb-engine 'The engine that serves DynamoDB'
+            cand --ttl-sweep 'Delete items past their time to live this often (AWS: within a few days)'
             cand --account-id 'Account id in ARNs (moto''s default)'
             cand --idle-timeout 'Close connections idle this long (AWS: 600)'
             cand --max-duration 'Close connections open this long (AWS: 7200)'

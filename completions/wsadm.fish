@@ -613,6 +613,11 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s h -l help -d 'Prin
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l port -d 'Port to listen on (127.0.0.1); 0 picks a free one' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l moto-url -d 'Use this running moto instead of starting one' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l dynamodb-url -d 'Use this running DynamoDB engine (e.g. dynalite) instead of starting one' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l dynamodb-engine -d 'The engine that serves DynamoDB' -r -f -a "auto\t'dynalite when installed, else moto with a warning'
+dynalite\t'dynalite, or an error saying how to install it'
+moto\t'moto, like the other services (slow: a few hundred writes a second)'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l ttl-sweep -d 'Delete items past their time to live this often (AWS: within a few days)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l max-duration -d 'Close connections open this long (AWS: 7200)' -r

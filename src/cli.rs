@@ -179,15 +179,19 @@ Examples:
 const LOCAL_HELP: &str = "\
 One endpoint serves the API Gateway v2 control plane, the WebSocket data plane
 (ws://127.0.0.1:PORT/apis/{apiId}/{stage}) and @connections
-(http://127.0.0.1:PORT/apis/{apiId}/{stage}/@connections/{id}); every other service
-(DynamoDB, Lambda, Logs, CloudWatch, IAM, STS) is forwarded to moto. AWS_PROXY routes to
+(http://127.0.0.1:PORT/apis/{apiId}/{stage}/@connections/{id}). DynamoDB goes to dynalite
+(thousands of writes a second; wsadm local keeps the TTL, point-in-time-recovery and encryption
+settings it lacks, and deletes expired items every --ttl-sweep seconds); every other service
+(Lambda, Logs, CloudWatch, IAM, STS, Secrets Manager) is forwarded to moto. If an engine
+wsadm local started dies, it says so with the engine's last lines and exits 1. AWS_PROXY routes to
 functions that are wsadm handlers run in process, configured by the function's environment
 in the Lambda service; HTTP_PROXY routes call your local server.
 
 Examples:
-  wsadm local                               # moto from .venv or PATH, port 4510
+  wsadm local                               # moto and dynalite from .venv or PATH, port 4510
   wsadm local --port 0 -o jsonl             # a free port; the first line (JSON) says which
   wsadm local --moto-url http://127.0.0.1:5000 --idle-timeout 30
+  wsadm local --dynamodb-engine moto        # DynamoDB on moto too (slow; complete)
   wsadm local --account-rate 2000 --connections-latency-ms 30 --fail-429 0.1
 
 While it runs, faults change through its control endpoint (unsigned HTTP):
@@ -203,6 +207,15 @@ pub struct LocalCommand {
     /// Use this running moto instead of starting one
     #[arg(long, value_name = "URL")]
     pub moto_url: Option<String>,
+    /// Use this running DynamoDB engine (e.g. dynalite) instead of starting one
+    #[arg(long, value_name = "URL")]
+    pub dynamodb_url: Option<String>,
+    /// The engine that serves DynamoDB
+    #[arg(long, value_enum, value_name = "ENGINE", default_value = "auto")]
+    pub dynamodb_engine: crate::args::local::DynamoDbEngine,
+    /// Delete items past their time to live this often (AWS: within a few days)
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub ttl_sweep: u64,
     /// Account id in ARNs (moto's default)
     #[arg(long, default_value = "123456789012")]
     pub account_id: String,

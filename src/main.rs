@@ -150,6 +150,7 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
         max_duration: std::time::Duration::from_secs(l.max_duration),
         connect_rate: l.connect_rate,
         metrics_interval: std::time::Duration::from_secs(l.metrics_interval.max(1)),
+        ttl_sweep_interval: std::time::Duration::from_secs(l.ttl_sweep.max(1)),
         ..Default::default()
     };
     let faults = wsadm_local::Faults {
@@ -168,6 +169,8 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
     let args = commands::local::LocalArgs {
         port: l.port,
         moto_url: l.moto_url,
+        dynamodb_url: l.dynamodb_url,
+        dynamodb_engine: l.dynamodb_engine,
         region,
         account_id: l.account_id,
         limits,
@@ -175,6 +178,9 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
     };
     commands::local::run(args, |ready| {
         let _ = printer.print(ready);
+        for w in &ready.warnings {
+            printer.warn("warning", w, None);
+        }
     })
     .await
 }

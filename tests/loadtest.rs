@@ -13,8 +13,8 @@ use stack::{stack, token};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+use wsadm_local::testing::Engines;
 use wsadm_local::Limits;
-use wsadm_testkit::Moto;
 
 fn env(st: &stack::Stack) -> Vec<(String, String)> {
     let mut env = wsadm_testkit::wsadm_env(&st.emulator.url());
@@ -114,7 +114,7 @@ async fn serve(chat: Arc<FastChat>) -> String {
 }
 
 /// The emulator with an API whose routes go to a FastChat.
-async fn fast_stack(limits: Limits) -> (Moto, wsadm_local::Running, String, Arc<FastChat>) {
+async fn fast_stack(limits: Limits) -> (Engines, wsadm_local::Running, String, Arc<FastChat>) {
     let (moto, emulator) = stack::emulator(limits).await;
     let chat = Arc::new(FastChat {
         rooms: Mutex::default(),

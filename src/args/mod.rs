@@ -6,5 +6,6 @@ pub mod auth;
 pub mod client;
 pub mod duration;
 pub mod loadtest;
+pub mod local;
 pub mod logs;
 pub mod sessions;

@@ -27,10 +27,8 @@ pub struct Emulator {
     pub shutdown: watch::Sender<bool>,
     pub faults: Arc<FaultState>,
     pub telemetry: Arc<Telemetry>,
-    /// DynamoDB writes pass to moto one at a time: moto checks a write's condition and applies it
-    /// without a lock, so two concurrent conditional writes could both pass; DynamoDB applies
-    /// each write atomically (the per-user cap, the room cap and the rate limit rely on it).
-    pub(crate) dynamodb_writes: tokio::sync::Mutex<()>,
+    /// DynamoDB, on its own engine.
+    pub dynamodb: Arc<crate::dynamodb::DynamoDb>,
     /// Forwards everything that is not API Gateway to moto.
     pub(crate) proxy: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>,
 }

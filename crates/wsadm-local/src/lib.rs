@@ -4,6 +4,7 @@
 
 pub mod control;
 pub mod dataplane;
+pub mod dynamodb;
 pub mod emulator;
 pub mod events;
 pub mod faults;

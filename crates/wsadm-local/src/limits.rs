@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_queued_frames: usize,
     /// How often metrics are put to CloudWatch (AWS: every minute).
     pub metrics_interval: Duration,
+    /// How often expired items are deleted from tables with time to live (fast engine only;
+    /// AWS: within a few days).
+    pub ttl_sweep_interval: Duration,
 }
 
 impl Default for Limits {
@@ -31,6 +34,7 @@ impl Default for Limits {
             max_queued_bytes: 1 << 20,
             max_queued_frames: 256,
             metrics_interval: Duration::from_secs(60),
+            ttl_sweep_interval: Duration::from_secs(60),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The one port: requests are dispatched by the SigV4 credential scope (`apigateway` ->
-//! control plane, `execute-api` -> @connections, anything else -> moto), WebSocket upgrades go
-//! to the data plane.
+//! control plane, `execute-api` -> @connections), DynamoDB to its engine ([`crate::dynamodb`]),
+//! anything else to moto; WebSocket upgrades go to the data plane.
 
 use crate::control::ControlPlane;
+use crate::dynamodb::{DynamoDb, Engine};
 use crate::emulator::Emulator;
 use crate::faults::{FaultState, Faults, Verdict};
 use crate::gateway::LocalGateway;
@@ -29,6 +30,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// The AWS stand-in every other service is forwarded to.
     pub moto_url: String,
+    /// A fast DynamoDB engine (dynalite); `None` sends DynamoDB to moto too.
+    pub dynamodb_url: Option<String>,
     pub region: String,
     pub account_id: String,
     pub limits: Limits,
@@ -40,6 +43,7 @@ pub struct Running {
     pub addr: SocketAddr,
     pub emulator: Arc<Emulator>,
     task: tokio::task::JoinHandle<()>,
+    sweeper: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
@@ -57,6 +61,9 @@ impl Running {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         self.task.abort();
+        if let Some(s) = self.sweeper {
+            s.abort();
+        }
     }
 }
 
@@ -90,6 +97,18 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     // writes go through the same one-at-a-time gate.
     let handler_sdk = moto_sdk_config(&format!("http://{addr}"), &config.region).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
+    let engine = match &config.dynamodb_url {
+        Some(u) => Engine::Fast(u.trim_end_matches('/').to_string()),
+        None => Engine::Moto(config.moto_url.trim_end_matches('/').to_string()),
+    };
+    let dynamodb = Arc::new(DynamoDb::new(engine, &config.region, &config.account_id));
+    let sweeper = match &config.dynamodb_url {
+        Some(u) => {
+            let engine = aws_sdk_dynamodb::Client::new(&moto_sdk_config(u, &config.region).await);
+            Some(crate::dynamodb::ttl::spawn(dynamodb.clone(), engine, config.limits.ttl_sweep_interval))
+        }
+        None => None,
+    };
     let telemetry = Telemetry::new(&sdk);
     telemetry.spawn(config.limits.metrics_interval);
     let (shutdown, _) = watch::channel(false);
@@ -105,7 +124,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         shutdown,
         faults,
         telemetry,
-        dynamodb_writes: tokio::sync::Mutex::new(()),
+        dynamodb,
         proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
     });
     let em = emulator.clone();
@@ -124,15 +143,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
             });
         }
     });
-    Ok(Running { addr, emulator, task })
-}
-
-/// A DynamoDB operation that writes (by its `X-Amz-Target`).
-fn is_dynamodb_write(headers: &hyper::HeaderMap) -> bool {
-    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    target.strip_prefix("DynamoDB_20120810.").is_some_and(|op| {
-        matches!(op, "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems")
-    })
+    Ok(Running { addr, emulator, task, sweeper })
 }
 
 /// The local account is set up for logging as an operator's account would be: API Gateway's
@@ -191,6 +202,7 @@ impl Emulator {
                 aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Missing Authentication Token")
             }
             None if path.starts_with("/_wsadm/") => self.control_endpoint(req).await,
+            _ if crate::dynamodb::operation(req.headers()).is_some() => self.dynamodb.handle(req).await,
             _ => self.forward(req).await,
         }
     }
@@ -203,17 +215,7 @@ impl Emulator {
             return text_response(StatusCode::BAD_GATEWAY, "bad moto URL");
         };
         parts.uri = uri;
-        let write = is_dynamodb_write(&parts.headers);
-        let _gate = if write { Some(self.dynamodb_writes.lock().await) } else { None };
         match self.proxy.request(Request::from_parts(parts, body)).await {
-            Ok(resp) if write => {
-                // The whole answer inside the gate: moto has applied the write once it is sent.
-                let (parts, body) = resp.into_parts();
-                match body.collect().await {
-                    Ok(b) => Response::from_parts(parts, full(b.to_bytes())),
-                    Err(e) => aws_error(StatusCode::BAD_GATEWAY, "ServiceUnavailable", &e.to_string()),
-                }
-            }
             Ok(resp) => {
                 let (parts, body) = resp.into_parts();
                 Response::from_parts(parts, body.map_err(|e| Box::new(e) as BoxError).boxed())

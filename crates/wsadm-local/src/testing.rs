@@ -10,13 +10,13 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-use wsadm_testkit::Moto;
+use wsadm_testkit::{Dynalite, Moto};
 
 pub const SECRET: &str = "local-test-secret-local-test-secret";
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub struct Stack {
-    pub moto: Moto,
+    pub moto: Engines,
     pub emulator: Running,
     pub sdk: aws_config::SdkConfig,
     pub api_id: String,
@@ -37,12 +37,25 @@ pub fn token(user: &str, exp_in: i64) -> String {
     .unwrap()
 }
 
-/// moto and the emulator in front of it, on free ports, with nothing created yet.
-pub async fn emulator(limits: Limits) -> (Moto, Running) {
+/// The engines behind the emulator: moto, and dynalite for DynamoDB (as `wsadm local` runs).
+pub struct Engines {
+    pub moto: Moto,
+    pub dynalite: Option<Dynalite>,
+}
+
+/// The engines and the emulator in front of them, on free ports, with nothing created yet.
+pub async fn emulator(limits: Limits) -> (Engines, Running) {
+    emulator_on(limits, true).await
+}
+
+/// [`emulator`] with DynamoDB on dynalite (`fast`) or on moto.
+pub async fn emulator_on(limits: Limits, fast: bool) -> (Engines, Running) {
     let moto = Moto::start();
+    let dynalite = fast.then(Dynalite::start);
     let emulator = crate::start(crate::Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         moto_url: moto.url.clone(),
+        dynamodb_url: dynalite.as_ref().map(|d| d.url.clone()),
         region: "us-east-1".into(),
         account_id: "123456789012".into(),
         limits,
@@ -50,7 +63,7 @@ pub async fn emulator(limits: Limits) -> (Moto, Running) {
     })
     .await
     .unwrap();
-    (moto, emulator)
+    (Engines { moto, dynalite }, emulator)
 }
 
 pub async fn stack(limits: Limits) -> Stack {

@@ -189,3 +189,69 @@ pub fn inherited_vars_to_clear() -> Vec<String> {
         .filter(|k| k != "AWS_CA_BUNDLE")
         .collect()
 }
+
+/// Where dynalite is: `WSADM_DYNALITE`, else the project's `.venv/npm`, else PATH.
+pub fn dynalite_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("WSADM_DYNALITE") {
+        return PathBuf::from(p);
+    }
+    let local = workspace_root().join(".venv/npm/node_modules/.bin/dynalite");
+    if local.exists() {
+        local
+    } else {
+        PathBuf::from("dynalite")
+    }
+}
+
+/// A dynalite (the local stack's DynamoDB engine) of this test's own, in memory.
+pub struct Dynalite {
+    child: Child,
+    pub url: String,
+    log: PathBuf,
+}
+
+impl Dynalite {
+    /// Starts dynalite on a free port and waits (up to 30 s) until it answers.
+    pub fn start() -> Dynalite {
+        let bin = dynalite_bin();
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!("wsadm-dynalite-{port}-{}.log", std::process::id()));
+        let logf = std::fs::File::create(&log).expect("dynalite log file");
+        let child = Command::new(&bin)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"])
+            .env("AWS_ACCOUNT_ID", "123456789012")
+            .env("AWS_REGION", "us-east-1")
+            .stdin(Stdio::null())
+            .stdout(logf.try_clone().expect("log"))
+            .stderr(logf)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {} ({e}); run scripts/setup to install dynalite", bin.display()));
+        let mut d = Dynalite { child, url: format!("http://127.0.0.1:{port}"), log };
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = d.child.try_wait() {
+                panic!("dynalite exited ({status}): {}", std::fs::read_to_string(&d.log).unwrap_or_default());
+            }
+            // Any HTTP answer (a 400 for the empty request) means it serves.
+            if http("POST", &d.url, "").is_ok_and(|(s, _)| s > 0) {
+                return d;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "dynalite did not answer on {}", d.url);
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Stops it at once, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Dynalite {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
