@@ -6,6 +6,7 @@ mod common;
 use common::stack::{connect, local, recv, send, token, Local, SECRET, STACK};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use wsadm_testkit::{Denied, DenyProxy};
 
 /// `(id, severity, resource)` of the findings that stand.
 type Found = BTreeSet<(String, String, String)>;
@@ -260,6 +261,62 @@ async fn each_misconfiguration_is_found_and_nothing_else_changes() {
     let (_, report) = audit(&l, &[]);
     let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-AUTH-001").unwrap();
     assert_eq!(f["status"], "suppressed", "{f:#}");
+}
+
+/// An auditor that may not read one resource: IAM refuses GetRolePolicy on the handlers' role
+/// (AWS's AccessDenied, from a forwarder in front of the local stack). The two checks that need
+/// the role's policies say so (never a pass), the rest of the report is as before, the result is
+/// incomplete and the exit code 6; a finding at or above --fail-on still makes it fail (3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_setting_the_auditor_may_not_read_is_not_checked_and_the_audit_incomplete() {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let (_, report) = audit(&l, &[]);
+    let before = found(&report);
+    assert_eq!(report["summary"]["not_checked"], 0, "{report:#}");
+
+    let deny = Denied { service: "iam", action: "GetRolePolicy", param: Some(("RoleName", "chat-wsadm-handlers")) };
+    let proxy = DenyProxy::start(&l.url, deny).await;
+    let mut env: Vec<(String, String)> = l.env.iter().filter(|(k, _)| k != "AWS_ENDPOINT_URL").cloned().collect();
+    env.push(("AWS_ENDPOINT_URL".into(), proxy.url.clone()));
+    let run = |args: &[&str]| common::wsadm(&env, args);
+
+    let r = run(&["audit", "--api", STACK, "-o", "json"]);
+    assert_eq!(r.code, 6, "{}\n{}", r.stdout, r.stderr);
+    assert!(proxy.denied() > 0, "the audit never asked for the role's policies");
+    let report = r.json();
+    assert_eq!(found(&report), before, "only the unread role's checks may change: {report:#}");
+    let unchecked: Vec<&Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "not_checked").collect();
+    let ids: Vec<&str> = unchecked.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["WS-IAM-001", "WS-IAM-002"], "{report:#}");
+    for f in &unchecked {
+        assert_eq!(f["resource"]["kind"], "role", "{f:#}");
+        assert_eq!(f["resource"]["name"], "chat-wsadm-handlers", "{f:#}");
+        assert_eq!(f["evidence"], "not checked: access denied (GetRolePolicy)", "{f:#}");
+        assert_eq!(f["reason"], "access denied (GetRolePolicy)", "{f:#}");
+    }
+    let summary = &report["summary"];
+    assert_eq!(
+        (&summary["result"], &summary["not_checked"], &summary["failing"]),
+        (&json!("incomplete"), &json!(2), &json!(0))
+    );
+    assert_eq!(report["exit_code"], 6);
+
+    // For people: the verdict says so, and each unread check says why.
+    let r = run(&["audit", "--api", STACK, "--no-color"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stdout.contains("INCOMPLETE: 2 check(s) could not run"), "{}", r.stdout);
+    assert_eq!(r.stdout.matches("not checked: access denied (GetRolePolicy)").count(), 2, "{}", r.stdout);
+    // A finding at or above --fail-on outweighs the unread setting: fail, 3.
+    let r = run(&["audit", "--api", STACK, "--fail-on", "low", "-o", "json"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!((&report["summary"]["result"], &report["summary"]["not_checked"]), (&json!("fail"), &json!(2)));
+    // The same auditor naming an API that does not exist: a usage error, not an audit.
+    let r = run(&["audit", "--api", "nope"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no WebSocket API matches `nope`") && r.stderr.contains("hint:"), "{}", r.stderr);
 }
 
 /// Validates a SARIF log against the SARIF 2.1.0 JSON schema with Python's jsonschema (draft-04,
