@@ -736,7 +736,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             break
         }
         'wsadm;audit' {
-            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info); 6 when none is but a check could not run')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource''s name or ARN); repeatable. Suppressed findings are listed, not hidden')
             [CompletionResult]::new('--ignore-file', '--ignore-file', [CompletionResultType]::ParameterName, 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)')
             [CompletionResult]::new('--stale-sample', '--stale-sample', [CompletionResultType]::ParameterName, 'Session records to sample for WS-DATA-004 (stale records): one bounded Scan, then GetConnection for each on the stage (given, or the API''s only one); 0 skips the check')

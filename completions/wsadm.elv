@@ -696,7 +696,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --version 'Print version'
         }
         &'wsadm;audit'= {
-            cand --fail-on 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)'
+            cand --fail-on 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info); 6 when none is but a check could not run'
             cand --ignore 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource''s name or ARN); repeatable. Suppressed findings are listed, not hidden'
             cand --ignore-file 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)'
             cand --stale-sample 'Session records to sample for WS-DATA-004 (stale records): one bounded Scan, then GetConnection for each on the stage (given, or the API''s only one); 0 skips the check'

@@ -587,7 +587,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s v -l verbose -d 
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s V -l version -d 'Print version'
-complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l fail-on -d 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l fail-on -d 'Exit with code 3 when a finding at or above this severity is found (critical, high, medium, low, info); 6 when none is but a check could not run' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l ignore -d 'Suppress a check (ID, e.g. WS-LOG-003) or a check on one resource (ID:RESOURCE, the resource\'s name or ARN); repeatable. Suppressed findings are listed, not hidden' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l ignore-file -d 'File of ignore rules: `ID[:RESOURCE] reason` per line (# comments)' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l stale-sample -d 'Session records to sample for WS-DATA-004 (stale records): one bounded Scan, then GetConnection for each on the stage (given, or the API\'s only one); 0 skips the check' -r

@@ -162,8 +162,10 @@ the session table (tag wsadm:table or --table), the functions' roles and policie
 groups and the account's CloudWatch role, then runs every check over what it read. A check that
 could not read its setting (access denied) is reported as not_checked, never passed.
 
-Exit codes: 0 nothing at or above --fail-on (default high) was found; 3 something was, or a
-check could not run; 2 bad input (unknown API or stage, bad --ignore); 4 credentials.
+Exit codes: 0 nothing at or above --fail-on (default high) was found; 3 something was;
+6 nothing was, but a check could not run (summary.result incomplete: give the identity the
+read permission the not_checked finding names); 2 bad input (unknown API or stage, bad
+--ignore); 4 credentials.
 
 An API tagged wsadm:public=true is public on purpose: its $connect without authorization is
 listed as suppressed.

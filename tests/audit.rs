@@ -6,6 +6,7 @@ mod common;
 use common::stack::{connect, local, recv, send, token, Local, SECRET, STACK};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use wsadm_testkit::{Denied, DenyProxy};
 
 /// `(id, severity, resource)` of the findings that stand.
 type Found = BTreeSet<(String, String, String)>;
@@ -262,6 +263,62 @@ async fn each_misconfiguration_is_found_and_nothing_else_changes() {
     assert_eq!(f["status"], "suppressed", "{f:#}");
 }
 
+/// An auditor that may not read one resource: IAM refuses GetRolePolicy on the handlers' role
+/// (AWS's AccessDenied, from a forwarder in front of the local stack). The two checks that need
+/// the role's policies say so (never a pass), the rest of the report is as before, the result is
+/// incomplete and the exit code 6; a finding at or above --fail-on still makes it fail (3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_setting_the_auditor_may_not_read_is_not_checked_and_the_audit_incomplete() {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let (_, report) = audit(&l, &[]);
+    let before = found(&report);
+    assert_eq!(report["summary"]["not_checked"], 0, "{report:#}");
+
+    let deny = Denied { service: "iam", action: "GetRolePolicy", param: Some(("RoleName", "chat-wsadm-handlers")) };
+    let proxy = DenyProxy::start(&l.url, deny).await;
+    let mut env: Vec<(String, String)> = l.env.iter().filter(|(k, _)| k != "AWS_ENDPOINT_URL").cloned().collect();
+    env.push(("AWS_ENDPOINT_URL".into(), proxy.url.clone()));
+    let run = |args: &[&str]| common::wsadm(&env, args);
+
+    let r = run(&["audit", "--api", STACK, "-o", "json"]);
+    assert_eq!(r.code, 6, "{}\n{}", r.stdout, r.stderr);
+    assert!(proxy.denied() > 0, "the audit never asked for the role's policies");
+    let report = r.json();
+    assert_eq!(found(&report), before, "only the unread role's checks may change: {report:#}");
+    let unchecked: Vec<&Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "not_checked").collect();
+    let ids: Vec<&str> = unchecked.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["WS-IAM-001", "WS-IAM-002"], "{report:#}");
+    for f in &unchecked {
+        assert_eq!(f["resource"]["kind"], "role", "{f:#}");
+        assert_eq!(f["resource"]["name"], "chat-wsadm-handlers", "{f:#}");
+        assert_eq!(f["evidence"], "not checked: access denied (GetRolePolicy)", "{f:#}");
+        assert_eq!(f["reason"], "access denied (GetRolePolicy)", "{f:#}");
+    }
+    let summary = &report["summary"];
+    assert_eq!(
+        (&summary["result"], &summary["not_checked"], &summary["failing"]),
+        (&json!("incomplete"), &json!(2), &json!(0))
+    );
+    assert_eq!(report["exit_code"], 6);
+
+    // For people: the verdict says so, and each unread check says why.
+    let r = run(&["audit", "--api", STACK, "--no-color"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stdout.contains("INCOMPLETE: 2 check(s) could not run"), "{}", r.stdout);
+    assert_eq!(r.stdout.matches("not checked: access denied (GetRolePolicy)").count(), 2, "{}", r.stdout);
+    // A finding at or above --fail-on outweighs the unread setting: fail, 3.
+    let r = run(&["audit", "--api", STACK, "--fail-on", "low", "-o", "json"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!((&report["summary"]["result"], &report["summary"]["not_checked"]), (&json!("fail"), &json!(2)));
+    // The same auditor naming an API that does not exist: a usage error, not an audit.
+    let r = run(&["audit", "--api", "nope"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no WebSocket API matches `nope`") && r.stderr.contains("hint:"), "{}", r.stderr);
+}
+
 /// Validates a SARIF log against the SARIF 2.1.0 JSON schema with Python's jsonschema (draft-04,
 /// as the schema declares); a log broken on purpose must fail, so the check itself is checked.
 fn assert_valid_sarif(log: &str) {
@@ -411,4 +468,87 @@ async fn more_misconfigurations_are_found_one_by_one() {
         .build();
     gw.update_stage().api_id(&id).stage_name("prod").access_log_settings(thin).send().await.unwrap();
     expect_new(&l, &mut before, &[("WS-LOG-005", "low", "prod")]);
+
+    // A stage without default throttling. AWS keeps a stage's limits once set (an UpdateStage
+    // without them changes nothing), so the stage is made again with every setting it had but
+    // the default rate and burst.
+    let st = gw.get_stage().api_id(&id).stage_name("prod").send().await.unwrap();
+    let d = st.default_route_settings().unwrap();
+    assert!(d.throttling_rate_limit().is_some() && d.throttling_burst_limit().is_some(), "{d:?}");
+    let unthrottled = aws_sdk_apigatewayv2::types::RouteSettings::builder()
+        .set_logging_level(d.logging_level().cloned())
+        .set_data_trace_enabled(d.data_trace_enabled())
+        .set_detailed_metrics_enabled(d.detailed_metrics_enabled())
+        .build();
+    gw.delete_stage().api_id(&id).stage_name("prod").send().await.unwrap();
+    gw.create_stage()
+        .api_id(&id)
+        .stage_name("prod")
+        .set_deployment_id(st.deployment_id().map(str::to_string))
+        .set_auto_deploy(st.auto_deploy())
+        .set_description(st.description().map(str::to_string))
+        .default_route_settings(unthrottled)
+        .set_route_settings(st.route_settings().cloned())
+        .set_access_log_settings(st.access_log_settings().cloned())
+        .set_stage_variables(st.stage_variables().cloned())
+        .set_tags(st.tags().cloned())
+        .send()
+        .await
+        .unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-THROTTLE-001", "medium", "prod")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-THROTTLE-001").unwrap();
+    assert_eq!(
+        f["evidence"], "DefaultRouteSettings: ThrottlingRateLimit not set, ThrottlingBurstLimit not set",
+        "{f:#}"
+    );
+}
+
+/// `$disconnect` without an integration, and a route limit above the stage's, one at a time.
+#[tokio::test]
+async fn disconnect_and_route_limit_misconfigurations_are_found_one_by_one() {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let id = api_id(&l).await;
+    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
+    let (_, report) = audit(&l, &[]);
+    let mut before = found(&report);
+    assert_eq!(report["apis"][0]["functions"].as_array().unwrap().len(), 4);
+
+    // $disconnect made again without a target: nothing removes a closed connection's record.
+    let routes = gw.get_routes().api_id(&id).send().await.unwrap();
+    let disconnect = routes.items().iter().find(|r| r.route_key() == Some("$disconnect")).unwrap();
+    assert!(disconnect.target().is_some_and(|t| t.starts_with("integrations/")), "{disconnect:?}");
+    gw.delete_route().api_id(&id).route_id(disconnect.route_id().unwrap()).send().await.unwrap();
+    let made = gw.create_route().api_id(&id).route_key("$disconnect").send().await.unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-ROUTE-001", "medium", "$disconnect")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-ROUTE-001").unwrap();
+    assert_eq!(f["evidence"], "target: none", "{f:#}");
+    assert!(f["resource"]["arn"].as_str().unwrap().ends_with(&format!("/routes/{}", made.route_id().unwrap())));
+    assert!(f["fix"].as_str().unwrap().contains(&format!("--route-id {}", made.route_id().unwrap())), "{f:#}");
+    // The disconnect handler is no longer invoked by anything, so no longer audited.
+    let functions = report["apis"][0]["functions"].as_array().unwrap();
+    assert!(functions.len() == 3 && !functions.contains(&json!("chat-disconnect")), "{functions:?}");
+
+    // A route limit above the stage's (500 rps, burst 1,000 by default): send raised from 10:20.
+    let stage = gw.get_stage().api_id(&id).stage_name("prod").send().await.unwrap();
+    let d = stage.default_route_settings().unwrap();
+    assert_eq!((d.throttling_rate_limit(), d.throttling_burst_limit()), (Some(500.0), Some(1000)));
+    let raised = aws_sdk_apigatewayv2::types::RouteSettings::builder()
+        .throttling_rate_limit(2000.0)
+        .throttling_burst_limit(4000)
+        .build();
+    gw.update_stage().api_id(&id).stage_name("prod").route_settings("send", raised).send().await.unwrap();
+    let report = expect_new(&l, &mut before, &[("WS-THROTTLE-002", "low", "prod/send")]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-THROTTLE-002").unwrap();
+    assert_eq!(
+        f["evidence"], "RouteSettings[send]: rate 2000 > 500, burst 4000 > 1000 (stage or account limit)",
+        "{f:#}"
+    );
+    assert_eq!(f["resource"]["kind"], "route_settings", "{f:#}");
+    // Only the rate above: still found, and the evidence names only the rate.
+    let rate_only = aws_sdk_apigatewayv2::types::RouteSettings::builder().throttling_burst_limit(20).build();
+    gw.update_stage().api_id(&id).stage_name("prod").route_settings("send", rate_only).send().await.unwrap();
+    let report = expect_new(&l, &mut before, &[]);
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-THROTTLE-002").unwrap();
+    assert_eq!(f["evidence"], "RouteSettings[send]: rate 2000 > 500 (stage or account limit)", "{f:#}");
 }

@@ -24,7 +24,7 @@ pub struct AuditArgs {
     pub all: bool,
 
     /// Exit with code 3 when a finding at or above this severity is found (critical, high,
-    /// medium, low, info)
+    /// medium, low, info); 6 when none is but a check could not run
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = severity)]
     pub fail_on: Severity,
 

@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Auth,
     /// 5: the connection asked about is gone.
     Gone,
+    /// 6: the work ran to the end but could not look at everything: an audit check could not
+    /// read its setting (access denied, say), and nothing at or above --fail-on was found.
+    Incomplete,
     /// 130: interrupted (Ctrl-C).
     Interrupted,
 }
@@ -34,6 +37,7 @@ impl ErrorKind {
             ErrorKind::Partial => 3,
             ErrorKind::Auth => 4,
             ErrorKind::Gone => 5,
+            ErrorKind::Incomplete => 6,
             ErrorKind::Interrupted => 130,
         }
     }
@@ -321,6 +325,7 @@ mod tests {
         assert_eq!(ErrorKind::Partial.exit_code(), 3);
         assert_eq!(ErrorKind::Auth.exit_code(), 4);
         assert_eq!(ErrorKind::Gone.exit_code(), 5);
+        assert_eq!(ErrorKind::Incomplete.exit_code(), 6);
         assert_eq!(ErrorKind::Interrupted.exit_code(), 130);
     }
 

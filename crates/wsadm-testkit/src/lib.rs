@@ -2,7 +2,9 @@
 //! waits until it answers, resets it, stops it on drop; and the environment that keeps the
 //! `wsadm` binary on loopback (it refuses any other endpoint under `WSADM_LOOPBACK_ONLY`).
 
+pub mod deny;
 pub mod serial;
+pub use deny::{Denied, DenyProxy};
 pub use serial::SerialProxy;
 
 use std::io::{Read, Write};

@@ -32,7 +32,8 @@ pub struct Summary {
     pub not_checked: usize,
     /// Findings at or above --fail-on.
     pub failing: usize,
-    /// `pass`, `fail` (something at or above --fail-on) or `incomplete` (a check could not run).
+    /// `pass`, `fail` (something at or above --fail-on) or `incomplete` (nothing at or above
+    /// --fail-on, but a check could not run). A failing finding outweighs an unread setting.
     pub result: &'static str,
 }
 
@@ -47,6 +48,15 @@ pub struct AuditReport {
     pub summary: Summary,
     pub elapsed_ms: u64,
     pub exit_code: i32,
+}
+
+/// The exit code's kind for a result: 3 for `fail`, 6 for `incomplete`, 0 for `pass`.
+fn exit_kind(result: &str) -> Option<ErrorKind> {
+    match result {
+        "fail" => Some(ErrorKind::Partial),
+        "incomplete" => Some(ErrorKind::Incomplete),
+        _ => None,
+    }
 }
 
 fn kind_order(kind: &str) -> u8 {
@@ -111,7 +121,7 @@ impl AuditReport {
             failing,
             result,
         };
-        let exit_code = if result == "pass" { 0 } else { ErrorKind::Partial.exit_code() };
+        let exit_code = exit_kind(result).map_or(0, ErrorKind::exit_code);
         AuditReport {
             schema_version: SCHEMA_VERSION,
             region: region.to_string(),
@@ -226,6 +236,44 @@ impl Report for AuditReport {
     }
 
     fn exit_kind(&self) -> Option<ErrorKind> {
-        (self.exit_code != 0).then_some(ErrorKind::Partial)
+        exit_kind(self.summary.result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsadm_core::audit::Resource;
+
+    fn finding(severity: Severity, status: Status) -> Finding {
+        Finding {
+            id: "WS-TEST-001".into(),
+            title: "t".into(),
+            severity,
+            status,
+            reason: (status == Status::NotChecked).then(|| "access denied (GetRolePolicy)".into()),
+            api: Some("chat".into()),
+            resource: Resource::new("role", "r", None),
+            evidence: "e".into(),
+            why: "w".into(),
+            fix: String::new(),
+        }
+    }
+
+    fn result(findings: Vec<Finding>) -> (&'static str, i32, Option<ErrorKind>) {
+        let r = AuditReport::new("us-east-1", Severity::High, vec![], findings, Duration::ZERO);
+        (r.summary.result, r.exit_code, r.exit_kind())
+    }
+
+    #[test]
+    fn each_result_has_its_own_exit_code() {
+        assert_eq!(result(vec![finding(Severity::Low, Status::Found)]), ("pass", 0, None));
+        assert_eq!(result(vec![finding(Severity::High, Status::Found)]), ("fail", 3, Some(ErrorKind::Partial)));
+        let unread = finding(Severity::High, Status::NotChecked);
+        assert_eq!(result(vec![unread.clone()]), ("incomplete", 6, Some(ErrorKind::Incomplete)));
+        // Below --fail-on still leaves it incomplete; a failing finding outweighs it.
+        assert_eq!(result(vec![unread.clone(), finding(Severity::Medium, Status::Found)]).1, 6);
+        assert_eq!(result(vec![unread, finding(Severity::Critical, Status::Found)]).1, 3);
+        assert_eq!(result(vec![finding(Severity::Critical, Status::Suppressed)]).1, 0);
     }
 }
