@@ -67,3 +67,79 @@ async fn local_serves_boto3_and_the_cli_and_stops_cleanly() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("open_connections_closed")), "{rest:?}");
 }
+
+/// `wsadm local` with `extra` args and env, its stdout lines and its stderr file.
+fn start_local(extra: &[&str], env: &[(&str, &str)]) -> (std::process::Child, std::io::Lines<BufReader<std::process::ChildStdout>>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsadm"));
+    for k in wsadm_testkit::inherited_vars_to_clear() {
+        cmd.env_remove(k);
+    }
+    let mut child = cmd
+        .args(["local", "--port", "0", "-o", "jsonl"])
+        .args(extra)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
+/// Waits (bounded) for the child to exit; its status and stderr.
+fn exit_of(mut child: std::process::Child, limit: Duration) -> (std::process::ExitStatus, String) {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return (status, err);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("wsadm local did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_dying_engine_is_reported_at_once_and_stops_wsadm_local() {
+    let (child, mut lines) = start_local(&[], &[]);
+    let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(ready["dynamodb"]["engine"], "dynalite", "{ready}");
+    let engines = ready["engines"].as_array().unwrap();
+    let names: Vec<&str> = engines.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["moto_server", "dynalite"]);
+    let pid = engines[1]["pid"].as_u64().unwrap().to_string();
+    assert!(Command::new("kill").args(["-KILL", &pid]).status().unwrap().success());
+    let (status, stderr) = exit_of(child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(stderr.contains("dynalite exited while wsadm local was running (killed by signal 9)"), "{stderr}");
+    // Its last words, as it printed them.
+    assert!(stderr.contains("| Dynalite listening at: http://127.0.0.1:"), "{stderr}");
+    assert!(stderr.contains("start it again"), "{stderr}");
+}
+
+#[test]
+fn without_dynalite_it_says_what_to_install_or_falls_back_loudly() {
+    let missing = [("WSADM_DYNALITE", "/nonexistent/dynalite")];
+    let (child, _) = start_local(&["--dynamodb-engine", "dynalite"], &missing);
+    let (status, stderr) = exit_of(child, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(2), "stderr:\n{stderr}");
+    assert!(stderr.contains("dynalite is not installed"), "{stderr}");
+    assert!(stderr.contains("scripts/setup") && stderr.contains("npm install -g dynalite@"), "{stderr}");
+
+    let (mut child, mut lines) = start_local(&[], &missing);
+    let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(ready["dynamodb"]["engine"], "moto", "{ready}");
+    assert!(ready["warnings"][0].as_str().unwrap().contains("a few hundred writes a second"), "{ready}");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("warning: dynalite is not installed"), "{stderr}");
+}

@@ -1,4 +1,5 @@
-//! The session store against moto's DynamoDB.
+//! The session store against both engines of the local stack's DynamoDB (dynalite, and moto),
+//! through the front `wsadm local` puts before them: every test runs on each.
 
 use futures::TryStreamExt;
 use std::collections::BTreeSet;
@@ -6,20 +7,58 @@ use wsadm_core::store::{
     ensure_table, Admit, GoneRemoval, PutError, RateLimit, RoomError, ScanOptions, Session, SessionStore,
     INDEX_BY_ROOM, INDEX_BY_USER, MAX_CONNECTION_SECS,
 };
-use wsadm_testkit::{Moto, SerialProxy};
+use wsadm_local::testing::{emulator_on, Engines};
 
-async fn store(moto: &Moto) -> SessionStore {
-    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+#[derive(Clone, Copy)]
+enum Engine {
+    Dynalite,
+    Moto,
+}
+
+/// The local stack's DynamoDB on one engine: the emulator's endpoint, with the engines kept alive.
+struct Backend {
+    emulator: wsadm_local::Running,
+    _engines: Engines,
+}
+
+impl Backend {
+    async fn start(engine: Engine) -> Backend {
+        let (engines, emulator) = emulator_on(Default::default(), matches!(engine, Engine::Dynalite)).await;
+        Backend { emulator, _engines: engines }
+    }
+
+    async fn sdk_config(&self) -> aws_config::SdkConfig {
+        wsadm_testkit::sdk_config_for(&self.emulator.url()).await
+    }
+}
+
+/// Each named test function, run once on each engine.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn dynalite() {
+                super::$name(super::Engine::Dynalite).await
+            }
+            #[tokio::test]
+            async fn moto() {
+                super::$name(super::Engine::Moto).await
+            }
+        }
+    )*};
+}
+
+async fn store(be: &Backend) -> SessionStore {
+    let client = aws_sdk_dynamodb::Client::new(&be.sdk_config().await);
     assert!(ensure_table(&client, "sessions", &[("wsadm:stack".into(), "t".into())]).await.unwrap());
     SessionStore::new(client, "sessions")
 }
 
-/// The store through a forwarder that makes each request atomic, as DynamoDB does and moto
-/// does not (see `SerialProxy`): for tests of concurrent conditional writes.
-async fn atomic_store(moto: &Moto) -> (SerialProxy, SessionStore) {
-    let proxy = SerialProxy::start(&moto.url).await;
-    let client = aws_sdk_dynamodb::Client::new(&wsadm_testkit::sdk_config_for(&proxy.url).await);
-    (proxy, SessionStore::new(client, "sessions"))
+/// The store for tests of concurrent conditional writes: each write is atomic on both engines
+/// (dynalite locks the item; with moto the front passes writes one at a time).
+async fn atomic_store(be: &Backend) -> ((), SessionStore) {
+    let client = aws_sdk_dynamodb::Client::new(&be.sdk_config().await);
+    ((), SessionStore::new(client, "sessions"))
 }
 
 fn session(id: &str, user: &str, rooms: &[&str], at: i64) -> Session {
@@ -32,11 +71,10 @@ fn session(id: &str, user: &str, rooms: &[&str], at: i64) -> Session {
 
 const T0: i64 = 1_800_000_000_000;
 
-#[tokio::test]
-async fn table_has_indexes_ttl_pitr_and_encryption_and_ensure_is_idempotent() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
-    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+async fn table_has_indexes_ttl_pitr_and_encryption_and_ensure_is_idempotent(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
+    let client = aws_sdk_dynamodb::Client::new(&be.sdk_config().await);
     let d = client.describe_table().table_name("sessions").send().await.unwrap();
     let t = d.table().unwrap();
     let mut idx: Vec<&str> = t.global_secondary_indexes().iter().filter_map(|g| g.index_name()).collect();
@@ -51,10 +89,9 @@ async fn table_has_indexes_ttl_pitr_and_encryption_and_ensure_is_idempotent() {
     assert!(!ensure_table(&client, st.table(), &[]).await.unwrap(), "second ensure creates nothing");
 }
 
-#[tokio::test]
-async fn put_is_conditional_and_rooms_are_indexed() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn put_is_conditional_and_rooms_are_indexed(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     st.put_session(&session("a1=", "alice", &["lobby"], T0)).await.unwrap();
     st.put_session(&session("a2=", "alice", &[], T0 + 1)).await.unwrap();
     st.put_session(&session("b1=", "bob", &["lobby", "ops"], T0 + 2)).await.unwrap();
@@ -91,10 +128,9 @@ async fn put_is_conditional_and_rooms_are_indexed() {
     assert_eq!(st.count().await.unwrap(), 2);
 }
 
-#[tokio::test]
-async fn touch_writes_at_most_once_a_minute() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn touch_writes_at_most_once_a_minute(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     st.put_session(&session("c=", "carol", &[], T0)).await.unwrap();
     assert!(!st.touch("c=", T0 + 30_000).await.unwrap(), "within a minute of connect");
     assert!(st.touch("c=", T0 + 61_000).await.unwrap());
@@ -106,10 +142,9 @@ async fn touch_writes_at_most_once_a_minute() {
     assert_eq!((c.disconnect_status, c.disconnect_reason.as_deref()), (Some(1001), Some("Going away")));
 }
 
-#[tokio::test]
-async fn lists_page_and_scan_in_parallel() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn lists_page_and_scan_in_parallel(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     let n = 230;
     for i in 0..n {
         let rooms: &[&str] = if i % 2 == 0 { &["big"] } else { &[] };
@@ -126,11 +161,10 @@ async fn lists_page_and_scan_in_parallel() {
     assert_eq!(st.count().await.unwrap(), n as u64);
 }
 
-#[tokio::test]
-async fn twenty_simultaneous_connects_of_one_user_with_a_cap_of_ten_hold_exactly_ten() {
-    let moto = Moto::start();
-    store(&moto).await;
-    let (_proxy, st) = atomic_store(&moto).await;
+async fn twenty_simultaneous_connects_of_one_user_with_a_cap_of_ten_hold_exactly_ten(engine: Engine) {
+    let be = Backend::start(engine).await;
+    store(&be).await;
+    let (_proxy, st) = atomic_store(&be).await;
     let results = futures::future::join_all((0..20).map(|i| {
         let st = st.clone();
         async move { st.open_session(&session(&format!("m{i:02}="), "mallory", &[], T0), 10, T0).await }
@@ -165,10 +199,9 @@ async fn twenty_simultaneous_connects_of_one_user_with_a_cap_of_ten_hold_exactly
     assert_eq!(st.count_by_user("mallory").await.unwrap(), 10);
 }
 
-#[tokio::test]
-async fn places_past_their_expiry_never_count() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn places_past_their_expiry_never_count(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     // Two connections whose $disconnect never came (their records stay).
     st.open_session(&session("x1=", "xavier", &[], T0), 2, T0).await.unwrap();
     st.open_session(&session("x2=", "xavier", &[], T0), 2, T0).await.unwrap();
@@ -190,10 +223,9 @@ async fn places_past_their_expiry_never_count() {
     assert_eq!(st.open_connections("xavier", later).await.unwrap(), 2);
 }
 
-#[tokio::test]
-async fn a_410_removes_only_records_past_the_minimum_age_and_frees_their_place() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn a_410_removes_only_records_past_the_minimum_age_and_frees_their_place(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     st.open_session(&session("g1=", "gina", &["lobby"], T0), 5, T0).await.unwrap();
     assert_eq!(st.remove_gone("g1=", T0 + 1_000).await.unwrap(), GoneRemoval::TooNew, "may still be in $connect");
     assert!(st.get("g1=").await.unwrap().is_some());
@@ -205,10 +237,9 @@ async fn a_410_removes_only_records_past_the_minimum_age_and_frees_their_place()
     assert_eq!(st.remove_gone("g1=", T0 + 30_000).await.unwrap(), GoneRemoval::NoRecord);
 }
 
-#[tokio::test]
-async fn delete_pages_through_every_membership() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn delete_pages_through_every_membership(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     let rooms: Vec<String> = (0..230).map(|i| format!("r{i:03}")).collect();
     let refs: Vec<&str> = rooms.iter().map(String::as_str).collect();
     st.put_session(&session("big=", "bea", &refs, T0)).await.unwrap();
@@ -221,7 +252,7 @@ async fn delete_pages_through_every_membership() {
     let members: Vec<Vec<String>> = st.room_members("r229").try_collect().await.unwrap();
     assert_eq!(members.concat(), vec!["other=".to_string()]);
     // Nothing at all is left under the deleted id.
-    let ddb = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    let ddb = aws_sdk_dynamodb::Client::new(&be.sdk_config().await);
     let o = ddb
         .query()
         .table_name("sessions")
@@ -233,11 +264,10 @@ async fn delete_pages_through_every_membership() {
     assert_eq!(o.count, 0);
 }
 
-#[tokio::test]
-async fn the_room_cap_is_a_condition_on_the_write() {
-    let moto = Moto::start();
-    store(&moto).await;
-    let (_proxy, st) = atomic_store(&moto).await;
+async fn the_room_cap_is_a_condition_on_the_write(engine: Engine) {
+    let be = Backend::start(engine).await;
+    store(&be).await;
+    let (_proxy, st) = atomic_store(&be).await;
     st.put_session(&session("r=", "rita", &["a"], T0)).await.unwrap();
     st.join("r=", "b", T0, 2).await.unwrap();
     assert!(matches!(st.join("r=", "c", T0, 2).await, Err(RoomError::TooManyRooms { max: 2 })));
@@ -260,11 +290,10 @@ async fn the_room_cap_is_a_condition_on_the_write() {
     assert_eq!(s.rooms.len(), 3);
 }
 
-#[tokio::test]
-async fn the_send_budget_is_per_user_and_refills_with_time() {
-    let moto = Moto::start();
-    store(&moto).await;
-    let (_proxy, st) = atomic_store(&moto).await;
+async fn the_send_budget_is_per_user_and_refills_with_time(engine: Engine) {
+    let be = Backend::start(engine).await;
+    store(&be).await;
+    let (_proxy, st) = atomic_store(&be).await;
     let lim = RateLimit { per_sec: 2.0, burst: 3 };
     for _ in 0..3 {
         assert_eq!(st.take_send_token("ursula", T0, lim).await.unwrap(), Admit::Allowed);
@@ -311,8 +340,8 @@ impl aws_sdk_dynamodb::config::Intercept for FailOperation {
     }
 }
 
-async fn failing_store(moto: &Moto, op: &'static str) -> SessionStore {
-    let sdk = moto.sdk_config().await;
+async fn failing_store(be: &Backend, op: &'static str) -> SessionStore {
+    let sdk = be.sdk_config().await;
     let conf = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(FailOperation(op)).build();
     SessionStore::new(aws_sdk_dynamodb::Client::from_conf(conf), "sessions")
 }
@@ -322,21 +351,20 @@ async fn members(st: &SessionStore, room: &str) -> BTreeSet<String> {
     pages.concat().into_iter().collect()
 }
 
-#[tokio::test]
-async fn a_failed_leave_never_leaves_the_room_delivered_but_unlisted() {
-    let moto = Moto::start();
-    let st = store(&moto).await;
+async fn a_failed_leave_never_leaves_the_room_delivered_but_unlisted(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
     st.put_session(&session("a=", "alice", &["lobby"], T0)).await.unwrap();
     st.put_session(&session("b=", "bob", &["lobby"], T0)).await.unwrap();
 
     // The membership delete fails: nothing changes, and the caller is told.
-    let err = failing_store(&moto, "DeleteItem").await.leave("a=", "lobby").await.unwrap_err();
+    let err = failing_store(&be, "DeleteItem").await.leave("a=", "lobby").await.unwrap_err();
     assert!(matches!(err, RoomError::Store(_)), "{err}");
     assert!(st.get("a=").await.unwrap().unwrap().rooms.contains("lobby"), "still listed");
     assert!(members(&st, "lobby").await.contains("a="), "and still delivered: consistent");
 
     // The membership goes but the set's update fails: no longer delivered (listed until retried).
-    let err = failing_store(&moto, "UpdateItem").await.leave("a=", "lobby").await.unwrap_err();
+    let err = failing_store(&be, "UpdateItem").await.leave("a=", "lobby").await.unwrap_err();
     assert!(matches!(err, RoomError::Store(_)), "{err}");
     assert_eq!(members(&st, "lobby").await, BTreeSet::from(["b=".to_string()]), "not delivered any more");
     // Leaving again completes it.
@@ -344,10 +372,24 @@ async fn a_failed_leave_never_leaves_the_room_delivered_but_unlisted() {
     assert_eq!(members(&st, "lobby").await, BTreeSet::from(["b=".to_string()]));
 
     // A failed membership write on join undoes the set change; a room joined before stays.
-    let err = failing_store(&moto, "BatchWriteItem").await.join("b=", "ops", T0, 20).await.unwrap_err();
+    let err = failing_store(&be, "BatchWriteItem").await.join("b=", "ops", T0, 20).await.unwrap_err();
     assert!(matches!(err, RoomError::Store(_)), "{err}");
     assert_eq!(st.get("b=").await.unwrap().unwrap().rooms, BTreeSet::from(["lobby".to_string()]));
-    let err = failing_store(&moto, "BatchWriteItem").await.join("b=", "lobby", T0, 20).await.unwrap_err();
+    let err = failing_store(&be, "BatchWriteItem").await.join("b=", "lobby", T0, 20).await.unwrap_err();
     assert!(matches!(err, RoomError::Store(_)), "{err}");
     assert!(st.get("b=").await.unwrap().unwrap().rooms.contains("lobby"), "a failed re-join does not evict");
 }
+
+on_both_engines!(
+    table_has_indexes_ttl_pitr_and_encryption_and_ensure_is_idempotent,
+    put_is_conditional_and_rooms_are_indexed,
+    touch_writes_at_most_once_a_minute,
+    lists_page_and_scan_in_parallel,
+    twenty_simultaneous_connects_of_one_user_with_a_cap_of_ten_hold_exactly_ten,
+    places_past_their_expiry_never_count,
+    a_410_removes_only_records_past_the_minimum_age_and_frees_their_place,
+    delete_pages_through_every_membership,
+    the_room_cap_is_a_condition_on_the_write,
+    the_send_budget_is_per_user_and_refills_with_time,
+    a_failed_leave_never_leaves_the_room_delivered_but_unlisted,
+);

@@ -71,8 +71,12 @@ pub fn find_moto() -> Option<PathBuf> {
     find(".venv/bin/moto_server", "moto_server")
 }
 
+/// `WSADM_DYNALITE` when set (only that path), else the project's `.venv/npm`, else PATH.
 pub fn find_dynalite() -> Option<PathBuf> {
-    find(".venv/npm/node_modules/.bin/dynalite", "dynalite")
+    match std::env::var_os("WSADM_DYNALITE") {
+        Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
+        None => find(".venv/npm/node_modules/.bin/dynalite", "dynalite"),
+    }
 }
 
 fn free_port(what: &str) -> Result<u16, Error> {
@@ -136,6 +140,10 @@ impl Engine {
         let mut e = Engine { name, url: format!("http://127.0.0.1:{port}"), child, tail };
         e.wait_ready(ready, Duration::from_secs(60)).await?;
         Ok(e)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     fn last_lines(&self) -> Vec<String> {

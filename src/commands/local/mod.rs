@@ -30,8 +30,17 @@ pub struct Ready {
     pub dynamodb: DynamoDbInfo,
     pub region: String,
     pub env: Vec<(String, String)>,
+    /// The engines wsadm local started and watches (not those given by URL).
+    pub engines: Vec<EngineInfo>,
     /// Shown on stderr too (e.g. DynamoDB fell back to moto).
     pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EngineInfo {
+    pub name: &'static str,
+    pub url: String,
+    pub pid: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -165,6 +174,7 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
         moto_url,
         dynamodb,
         region: args.region,
+        engines: children.iter().map(|c| EngineInfo { name: c.name, url: c.url.clone(), pid: c.pid() }).collect(),
         warnings,
     });
     let started = Instant::now();

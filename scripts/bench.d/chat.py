@@ -1,0 +1,281 @@
+"""scripts/bench, part `chat`: the provisioned chat stack (JWT authorizer and chat handlers, made
+by `wsadm provision`) on `wsadm local`, with DynamoDB on dynalite and, beside it, on moto:
+  1. connects: distinct users at AWS's default 500 new connections/s for 30 s (all open? p99?);
+  2. traffic: 10,000 users held in 100 rooms, then 1,000 room messages/s for 60 s (every copy
+     delivered, as counted by the clients; message round trip);
+  3. broadcast --all (targets read from the session table) against --targets FILE with the same ids;
+  4. sessions ls --count over 100,000 session records.
+Writes bench/chat.md and bench/chat.json. Everything runs on 127.0.0.1; nothing reaches AWS.
+
+Sizes: BENCH_CHAT_CONNECTS_SECS (30), BENCH_CHAT_USERS (10000), BENCH_CHAT_ROOMS (100),
+BENCH_CHAT_MSG_RATE (1000), BENCH_CHAT_MSG_SECS (60), BENCH_CHAT_RECORDS (100000),
+BENCH_CHAT_ENGINES (dynalite,moto). moto runs the same steps, shortened where it cannot keep up
+(its figures say so).
+"""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WSADM = os.environ.get("WSADM_BIN", str(ROOT / "target/release/wsadm"))
+WORK = Path(os.environ.get("BENCH_WORK", ROOT / "target/bench/run"))
+OUT = ROOT / "bench"
+SECRET = "bench-secret-bench-secret-bench-secret"
+CONNECT_RATE = int(os.environ.get("BENCH_CHAT_CONNECT_RATE", 500))  # AWS: 500 new connections/s
+CONNECT_SECS = int(os.environ.get("BENCH_CHAT_CONNECTS_SECS", 30))
+USERS = int(os.environ.get("BENCH_CHAT_USERS", 10000))
+ROOMS = int(os.environ.get("BENCH_CHAT_ROOMS", 100))
+MSG_RATE = float(os.environ.get("BENCH_CHAT_MSG_RATE", 1000))
+MSG_SECS = int(os.environ.get("BENCH_CHAT_MSG_SECS", 60))
+RECORDS = int(os.environ.get("BENCH_CHAT_RECORDS", 100000))
+ENGINES = os.environ.get("BENCH_CHAT_ENGINES", "dynalite,moto").split(",")
+# moto: the same steps, smaller, bounded (it collapses above ~50 connects/s).
+MOTO_CONNECT_SECS = int(os.environ.get("BENCH_CHAT_MOTO_CONNECT_SECS", 10))
+MOTO_USERS = int(os.environ.get("BENCH_CHAT_MOTO_USERS", 1000))
+MOTO_RECORDS = int(os.environ.get("BENCH_CHAT_MOTO_RECORDS", 20000))
+
+ENV = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "WSADM_"))}
+ENV.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "WSADM_LOOPBACK_ONLY": "1",
+            "NO_COLOR": "1", "BENCH_SECRET": SECRET, "AWS_PAGER": ""})
+PROCS = []
+
+
+def log(msg):
+    print(f"[bench chat {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def b64(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def token(user):
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps({"sub": user, "exp": int(time.time()) + 6 * 3600}).encode())
+    sig = b64(hmac.new(SECRET.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
+    return f"{head}.{body}.{sig}"
+
+
+def tokens(prefix, n):
+    path = WORK / f"chat-{prefix}.tokens"
+    path.write_text("".join(token(f"{prefix}-{i}") + "\n" for i in range(n)))
+    return str(path)
+
+
+def run(args, env, timeout, name):
+    t0 = time.monotonic()
+    with open(WORK / f"chat-{name}.err", "w") as err:
+        p = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=err, text=True, timeout=timeout)
+    return time.monotonic() - t0, p.returncode, p.stdout
+
+
+def last_json(text):
+    for line in reversed(text.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return None
+
+
+class Stack:
+    def __init__(self, engine):
+        self.engine = engine
+        self.err = open(WORK / f"chat-local-{engine}.err", "w")
+        self.p = subprocess.Popen([WSADM, "local", "--port", "0", "-o", "jsonl", "--dynamodb-engine", engine],
+                                  env=ENV, stdout=subprocess.PIPE, stderr=self.err, text=True,
+                                  start_new_session=True)
+        PROCS.append(self.p)
+        ready = json.loads(self.p.stdout.readline())
+        assert ready["dynamodb"]["engine"] == engine, ready
+        self.env = dict(ENV, AWS_ENDPOINT_URL=ready["endpoint"].rstrip("/"))
+        zip_path = WORK / "chat-handler.zip"
+        zip_path.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+        _, rc, out = run([WSADM, "provision", "--name", "chat", "--stage", "prod", "--jwt-secret-env", "BENCH_SECRET",
+                          "--handler-zip", str(zip_path), "-o", "json"], self.env, 300, f"provision-{engine}")
+        assert rc == 0, f"provision failed ({rc}); see chat-provision-{engine}.err"
+        outputs = json.loads(out)["outputs"]
+        self.ws_url, self.table = outputs["wss_url"], outputs["table"]
+        log(f"{engine}: stack provisioned, {self.ws_url}")
+
+    def loadtest(self, name, users, extra, timeout):
+        args = [WSADM, "loadtest", self.ws_url, "--token-file", tokens(name, users), "-n", str(users),
+                "--heartbeat", "0", "--connect-retries", "0", "-o", "jsonl", *extra]
+        wall, rc, out = run(args, self.env, timeout, f"loadtest-{name}")
+        rep = last_json(out)
+        if rep is None:
+            raise RuntimeError(f"loadtest {name}: no report (exit {rc})")
+        return rep
+
+    def stop(self):
+        try:
+            os.killpg(self.p.pid, signal.SIGTERM)
+            self.p.wait(60)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def lat(l, k):
+    return None if not l else l.get(k)
+
+
+def connects(st, secs):
+    n = CONNECT_RATE * secs
+    log(f"{st.engine}: {n} distinct users at {CONNECT_RATE}/s")
+    rep = st.loadtest(f"{st.engine}-connect", n, ["--connect-rate", str(CONNECT_RATE), "--duration", "1s",
+                                                  "--handshake-timeout", "30s"], n / CONNECT_RATE + 300)
+    c, l = rep["connections"], rep.get("connect_latency")
+    r = {"users": n, "rate": CONNECT_RATE, "opened": c["opened"], "failed": c["failed"],
+         "ramp_rate": c["ramp_rate"], "p50_ms": lat(l, "p50_ms"), "p99_ms": lat(l, "p99_ms"),
+         "max_ms": lat(l, "max_ms"), "errors": rep["errors"]["connect"]}
+    log(f"{st.engine}: connects {r}")
+    return r
+
+
+def traffic(st, users, rate, secs):
+    log(f"{st.engine}: {users} users in {ROOMS} rooms, {rate} room messages/s for {secs} s")
+    rep = st.loadtest(f"{st.engine}-traffic", users, [
+        "--connect-rate", str(CONNECT_RATE), "--rooms", str(ROOMS), "--join-via", "query",
+        "--message-rate", str(rate), "--duration", f"{secs}s", "--drain", "10s", "--handshake-timeout", "30s"],
+        users / CONNECT_RATE + secs + 400)
+    m, c = rep["messages"], rep["connections"]
+    r = {"users": users, "rooms": ROOMS, "rate": rate, "secs": secs, "opened": c["opened"], "held": c["held"],
+         "sent": m["sent"], "acked": m["acked"], "rejected": m["rejected"],
+         "deliveries_claimed": m["deliveries_claimed"], "deliveries_received": m["deliveries_received"],
+         "ack_p99_ms": lat(m.get("ack_latency"), "p99_ms"), "rt_p50_ms": lat(m.get("round_trip"), "p50_ms"),
+         "rt_p99_ms": lat(m.get("round_trip"), "p99_ms"), "errors": rep["errors"]}
+    r["delivered_all"] = r["sent"] > 0 and r["acked"] == r["sent"] and r["deliveries_received"] == r["deliveries_claimed"]
+    log(f"{st.engine}: traffic {r}")
+    return r
+
+
+def broadcast(st, users):
+    """broadcast --all (targets from the session table) and --targets FILE (the same ids), each
+    verified by the clients: every one must count exactly one frame of each."""
+    log(f"{st.engine}: broadcast to {users} users: --all against --targets FILE")
+    args = [WSADM, "loadtest", st.ws_url, "--token-file", tokens(f"{st.engine}-bc", users), "-n", str(users),
+            "--connect-rate", str(CONNECT_RATE), "--heartbeat", "0", "--hold", "--count-type", "bench",
+            "--expect", "2", "--until-expected", "--settle", "1s", "-o", "jsonl"]
+    out = open(WORK / f"chat-hold-{st.engine}.out", "w")
+    hold = subprocess.Popen(args, env=st.env, stdout=out, stderr=open(WORK / f"chat-hold-{st.engine}.err", "w"),
+                            text=True, start_new_session=True)
+    PROCS.append(hold)
+    end = time.monotonic() + users / CONNECT_RATE + 300
+    ready = None
+    while ready is None and time.monotonic() < end and hold.poll() is None:
+        time.sleep(0.2)
+        for line in Path(out.name).read_text().splitlines():
+            if '"ready"' in line:
+                ready = json.loads(line)
+    if ready is None or ready["open"] != users:
+        raise RuntimeError(f"hold: not all open: {ready}")
+    target = ["--api", "chat", "--stage", "prod"]
+    # Records become broadcast targets once past --min-age (default 30 s): wait it out, once.
+    time.sleep(31)
+    _, rc, ids_out = run([WSADM, "sessions", "ls", *target, "-o", "json"], st.env, 600, f"ls-{st.engine}")
+    ids = [r["connection_id"] for r in json.loads(ids_out)["sessions"]]
+    idsf = WORK / f"chat-{st.engine}.ids"
+    idsf.write_text("".join(i + "\n" for i in ids))
+    msg = ["-m", '{"type":"bench"}', "--yes", "-o", "json"]
+    t_all, rc_all, o_all = run([WSADM, "broadcast", *target, "--all", *msg], st.env, 600, f"bc-all-{st.engine}")
+    t_file, rc_file, o_file = run([WSADM, "broadcast", *target, "--targets", str(idsf), *msg], st.env, 600,
+                                  f"bc-file-{st.engine}")
+    try:
+        hold.wait(120)
+    except subprocess.TimeoutExpired:
+        os.killpg(hold.pid, signal.SIGTERM)
+        hold.wait(60)
+    rep = last_json(Path(out.name).read_text())
+    counting = (rep or {}).get("counting") or {}
+    r = {"users": users, "ids_listed": len(ids), "all_secs": t_all, "all_exit": rc_all,
+         "all_delivered": (last_json(o_all) or {}).get("delivered"), "file_secs": t_file, "file_exit": rc_file,
+         "file_delivered": (last_json(o_file) or {}).get("delivered"), "ratio": t_all / t_file,
+         "clients_exact": counting.get("exact"), "clients_fewer": counting.get("fewer"),
+         "clients_more": counting.get("more")}
+    log(f"{st.engine}: broadcast {r}")
+    return r
+
+
+def count_records(st, records):
+    """sessions ls --count over `records` session records written straight into the table."""
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+    log(f"{st.engine}: writing {records} session records")
+    ddb = boto3.client("dynamodb", endpoint_url=st.env["AWS_ENDPOINT_URL"], region_name="us-east-1")
+    now = int(time.time() * 1000)
+
+    def item(i):
+        cid = f"bench{i:09d}="
+        return {"PutRequest": {"Item": {
+            "connectionId": {"S": cid}, "sk": {"S": "session"}, "userId": {"S": f"user-{i}"},
+            "connectedAt": {"N": str(now)}, "lastSeenAt": {"N": str(now)},
+            "expiresAt": {"N": str(now // 1000 + 7200)}, "stage": {"S": "prod"}}}}
+
+    def batch(start):
+        reqs = [item(i) for i in range(start, min(start + 25, records))]
+        while reqs:
+            left = ddb.batch_write_item(RequestItems={st.table: reqs}).get("UnprocessedItems", {})
+            reqs = left.get(st.table, [])
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(batch, range(0, records, 25)))
+    load_secs = time.monotonic() - t0
+    secs, rc, out = run([WSADM, "sessions", "ls", "--api", "chat", "--stage", "prod", "--count", "-o", "json"],
+                        st.env, 1800, f"count-{st.engine}")
+    got = json.loads(out) if rc == 0 else {}
+    r = {"records": records, "load_secs": load_secs, "count_secs": secs, "exit": rc, "count": got.get("count")}
+    log(f"{st.engine}: sessions ls --count {r}")
+    return r
+
+
+def steps(engine):
+    """(name, function) of each measure, with moto's smaller sizes."""
+    fast = engine == "dynalite"
+    return [
+        ("connects", lambda st: connects(st, CONNECT_SECS if fast else MOTO_CONNECT_SECS)),
+        ("traffic", lambda st: traffic(st, USERS if fast else MOTO_USERS, MSG_RATE if fast else MSG_RATE / 10,
+                                       MSG_SECS if fast else 20)),
+        ("broadcast", lambda st: broadcast(st, USERS if fast else MOTO_USERS)),
+        ("count", lambda st: count_records(st, RECORDS if fast else MOTO_RECORDS)),
+    ]
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    R = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "engines": {}}
+    only = os.environ.get("BENCH_CHAT_STEPS", "connects,traffic,broadcast,count").split(",")
+    for engine in ENGINES:
+        res = R["engines"][engine] = {}
+        for name, step in steps(engine):
+            if name not in only:
+                continue
+            st = Stack(engine)  # a fresh stack per measure: none inherits another's records
+            try:
+                res[name] = step(st)
+            except Exception as e:  # noqa: BLE001 - report what was measured
+                res[f"{name}_error"] = repr(e)
+                log(f"{engine}: {name} failed: {e!r}")
+            finally:
+                st.stop()
+    OUT.mkdir(exist_ok=True)
+    (OUT / "chat.json").write_text(json.dumps(R, indent=2) + "\n")
+    log("wrote bench/chat.json")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        for p in PROCS:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except Exception:  # noqa: BLE001
+                pass
