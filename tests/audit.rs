@@ -413,6 +413,15 @@ async fn more_misconfigurations_are_found_one_by_one() {
         .unwrap();
     expect_new(&l, &mut before, &[("WS-DATA-002", "low", "chat-sessions")]);
 
+    // Encryption back to the AWS owned key (no KMS key the account controls).
+    ddb.update_table()
+        .table_name("chat-sessions")
+        .sse_specification(aws_sdk_dynamodb::types::SseSpecification::builder().enabled(false).build())
+        .send()
+        .await
+        .unwrap();
+    expect_new(&l, &mut before, &[("WS-DATA-003", "low", "chat-sessions")]);
+
     // A function that may run longer than API Gateway waits (29 s).
     let lambda = aws_sdk_lambda::Client::new(&l.sdk);
     lambda.update_function_configuration().function_name("chat-chat").timeout(60).send().await.unwrap();

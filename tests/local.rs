@@ -69,7 +69,10 @@ async fn local_serves_boto3_and_the_cli_and_stops_cleanly() {
 }
 
 /// `wsadm local` with `extra` args and env, its stdout lines and its stderr file.
-fn start_local(extra: &[&str], env: &[(&str, &str)]) -> (std::process::Child, std::io::Lines<BufReader<std::process::ChildStdout>>) {
+fn start_local(
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (std::process::Child, std::io::Lines<BufReader<std::process::ChildStdout>>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsadm"));
     for k in wsadm_testkit::inherited_vars_to_clear() {
         cmd.env_remove(k);

@@ -97,7 +97,8 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     // DynamoDB engine their writes pass the same one-at-a-time gate); a fast DynamoDB engine
     // they call directly: item operations need nothing from the front, and the hop would cost
     // a quarter of the CPU of a connect.
-    let handler_sdk = handler_sdk_config(&format!("http://{addr}"), config.dynamodb_url.as_deref(), &config.region).await;
+    let handler_sdk =
+        handler_sdk_config(&format!("http://{addr}"), config.dynamodb_url.as_deref(), &config.region).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
     let engine = match &config.dynamodb_url {
         Some(u) => Engine::Fast(u.trim_end_matches('/').to_string()),

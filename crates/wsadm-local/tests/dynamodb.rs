@@ -25,7 +25,9 @@ async fn table(ddb: &Client, name: &str, encrypted: bool) {
         .unwrap();
 }
 
-fn code<E: aws_smithy_types::error::metadata::ProvideErrorMetadata>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> String {
+fn code<E: aws_smithy_types::error::metadata::ProvideErrorMetadata>(
+    e: &aws_sdk_dynamodb::error::SdkError<E>,
+) -> String {
     e.as_service_error().and_then(|s| s.code()).unwrap_or("?").to_string()
 }
 
@@ -41,8 +43,12 @@ async fn settings_tags_and_encryption_read_back_as_set() {
     assert_eq!(tags.tags().iter().map(|t| (t.key(), t.value())).collect::<Vec<_>>(), [("team", "chat")]);
 
     // Encryption off (an UpdateTable with nothing else): AWS owned key, not described.
-    ddb.update_table().table_name("kms-table").sse_specification(SseSpecification::builder().enabled(false).build())
-        .send().await.unwrap();
+    ddb.update_table()
+        .table_name("kms-table")
+        .sse_specification(SseSpecification::builder().enabled(false).build())
+        .send()
+        .await
+        .unwrap();
     let t = ddb.describe_table().table_name("kms-table").send().await.unwrap().table.unwrap();
     assert!(t.sse_description().is_none(), "{t:?}");
 
@@ -53,15 +59,25 @@ async fn settings_tags_and_encryption_read_back_as_set() {
     };
     let b = ddb.describe_continuous_backups().table_name("kms-table").send().await.unwrap();
     assert_eq!(status(b.continuous_backups_description.unwrap()), "DISABLED");
-    ddb.update_continuous_backups().table_name("kms-table").point_in_time_recovery_specification(pitr(true))
-        .send().await.unwrap();
+    ddb.update_continuous_backups()
+        .table_name("kms-table")
+        .point_in_time_recovery_specification(pitr(true))
+        .send()
+        .await
+        .unwrap();
     let b = ddb.describe_continuous_backups().table_name("kms-table").send().await.unwrap();
     assert_eq!(status(b.continuous_backups_description.unwrap()), "ENABLED");
 
     // TTL: on once; a second enable is refused as DynamoDB refuses it.
     let ttl = |on| TimeToLiveSpecification::builder().enabled(on).attribute_name("exp").build().unwrap();
     ddb.update_time_to_live().table_name("kms-table").time_to_live_specification(ttl(true)).send().await.unwrap();
-    let e = ddb.update_time_to_live().table_name("kms-table").time_to_live_specification(ttl(true)).send().await.unwrap_err();
+    let e = ddb
+        .update_time_to_live()
+        .table_name("kms-table")
+        .time_to_live_specification(ttl(true))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&e), "ValidationException");
     let d = ddb.describe_time_to_live().table_name("kms-table").send().await.unwrap();
     assert_eq!(d.time_to_live_description().unwrap().attribute_name(), Some("exp"));
@@ -104,7 +120,9 @@ async fn expired_items_disappear_within_the_sweep_interval() {
     table(&ddb, "ttl-table", true).await;
     ddb.update_time_to_live()
         .table_name("ttl-table")
-        .time_to_live_specification(TimeToLiveSpecification::builder().enabled(true).attribute_name("exp").build().unwrap())
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder().enabled(true).attribute_name("exp").build().unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -126,8 +144,7 @@ async fn expired_items_disappear_within_the_sweep_interval() {
     }
     let keys = || async {
         let scan = ddb.scan().table_name("ttl-table").consistent_read(true).send().await.unwrap();
-        let mut k: Vec<String> =
-            scan.items().iter().map(|i| i["pk"].as_s().unwrap().to_string()).collect();
+        let mut k: Vec<String> = scan.items().iter().map(|i| i["pk"].as_s().unwrap().to_string()).collect();
         k.sort();
         k
     };

@@ -80,20 +80,32 @@ impl Report for Stopped {
     }
 }
 
-/// Ctrl-C (SIGINT) or SIGTERM: both stop the stack cleanly.
-async fn wait_for_stop_signal() {
+/// Ctrl-C (SIGINT) or SIGTERM: both stop the stack cleanly. Listened for from the start, so a
+/// signal sent as soon as the readiness line appears (or during start-up) is not lost.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignal {
+    fn listen() -> Self {
+        StopSignal {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
+        }
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some(term) = self.term.as_mut() {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn loopback(url: &str, flag: &str) -> Result<(), Error> {
@@ -108,6 +120,7 @@ const DYNALITE_INSTALL: &str =
 /// Runs until Ctrl-C or SIGTERM, or until an engine it started dies (an error saying which).
 /// `ready` is called once the port answers.
 pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped, Error> {
+    let mut stop = StopSignal::listen();
     let mut children: Vec<Engine> = Vec::new();
     let mut warnings = Vec::new();
     let moto_url = match args.moto_url {
@@ -179,7 +192,7 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
     });
     let started = Instant::now();
     let died = tokio::select! {
-        _ = wait_for_stop_signal() => None,
+        _ = stop.wait() => None,
         d = first_to_die(&mut children) => Some(d),
     };
     let open = running.emulator.registry.len();
