@@ -617,6 +617,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l dynamodb-url -d 'U
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l dynamodb-engine -d 'The engine that serves DynamoDB' -r -f -a "auto\t'dynalite when installed, else moto with a warning'
 dynalite\t'dynalite, or an error saying how to install it'
 moto\t'moto, like the other services (slow: a few hundred writes a second)'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l tls-ca-file -d 'With --tls: where to write the CA certificate (PEM)' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l ttl-sweep -d 'Delete items past their time to live this often (AWS: within a few days)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-id -d 'Account id in ARNs (moto\'s default)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l idle-timeout -d 'Close connections idle this long (AWS: 600)' -r
@@ -643,6 +644,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l table -d 'Session 
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l tls -d 'Serve https:// and wss:// with a certificate for 127.0.0.1 and localhost, signed by a CA made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'

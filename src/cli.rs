@@ -183,7 +183,8 @@ One endpoint serves the API Gateway v2 control plane, the WebSocket data plane
 (ws://127.0.0.1:PORT/apis/{apiId}/{stage}) and @connections
 (http://127.0.0.1:PORT/apis/{apiId}/{stage}/@connections/{id}). DynamoDB goes to dynalite
 (thousands of writes a second; wsadm local keeps the TTL, point-in-time-recovery and encryption
-settings it lacks, and deletes expired items every --ttl-sweep seconds); every other service
+settings it lacks, and deletes expired items every --ttl-sweep seconds; WSADM_DYNALITE names
+its executable, else .venv/npm or PATH); every other service
 (Lambda, Logs, CloudWatch, IAM, STS, Secrets Manager) is forwarded to moto. If an engine
 wsadm local started dies, it says so with the engine's last lines and exits 1. AWS_PROXY routes to
 functions that are wsadm handlers run in process, configured by the function's environment
@@ -194,6 +195,7 @@ Examples:
   wsadm local --port 0 -o jsonl             # a free port; the first line (JSON) says which
   wsadm local --moto-url http://127.0.0.1:5000 --idle-timeout 30
   wsadm local --dynamodb-engine moto        # DynamoDB on moto too (slow; complete)
+  wsadm local --tls                         # https:// and wss://; export the AWS_CA_BUNDLE it prints
   wsadm local --account-rate 2000 --connections-latency-ms 30 --fail-429 0.1
 
 While it runs, faults change through its control endpoint (unsigned HTTP):
@@ -215,6 +217,13 @@ pub struct LocalCommand {
     /// The engine that serves DynamoDB
     #[arg(long, value_enum, value_name = "ENGINE", default_value = "auto")]
     pub dynamodb_engine: crate::args::local::DynamoDbEngine,
+    /// Serve https:// and wss:// with a certificate for 127.0.0.1 and localhost, signed by a CA
+    /// made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: where to write the CA certificate (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub tls_ca_file: Option<PathBuf>,
     /// Delete items past their time to live this often (AWS: within a few days)
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub ttl_sweep: u64,

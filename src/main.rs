@@ -176,6 +176,11 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
         moto_url: l.moto_url,
         dynamodb_url: l.dynamodb_url,
         dynamodb_engine: l.dynamodb_engine,
+        tls_ca_file: l.tls.then(|| {
+            l.tls_ca_file
+                .clone()
+                .unwrap_or_else(|| std::env::temp_dir().join(format!("wsadm-local-ca-{}.pem", std::process::id())))
+        }),
         region,
         account_id: l.account_id,
         limits,

@@ -236,6 +236,9 @@ impl ConnectError {
             ConnectError::Http { status: 404, .. } => {
                 Error::other(ErrorKind::Usage, msg, "the URL is the API endpoint + / + stage (see `wsadm apis show`)")
             }
+            e @ (ConnectError::Ws(_) | ConnectError::Io(_)) if wsadm_core::tls::is_certificate_error(&e.describe()) => {
+                Error::other(ErrorKind::Failure, msg, wsadm_core::tls::UNTRUSTED_HINT)
+            }
             _ => Error::other(
                 ErrorKind::Failure,
                 msg,
@@ -435,7 +438,15 @@ pub async fn connect(
         }
         let stream = socket.connect(addr).await.map_err(ConnectError::Io)?;
         let _ = stream.set_nodelay(true);
-        match tokio_tungstenite::client_async_tls_with_config(request, stream, Some(ws_config()), None).await {
+        // AWS_CA_BUNDLE (or the profile's ca_bundle) replaces the default roots, as for AWS calls.
+        let connector = match wsadm_core::tls::bundle() {
+            Ok(Some(b)) => Some(tokio_tungstenite::Connector::Rustls(
+                b.client_config(false).map_err(|e| ConnectError::Ws(e.to_string()))?,
+            )),
+            Ok(None) => None,
+            Err(e) => return Err(ConnectError::Ws(e.to_string())),
+        };
+        match tokio_tungstenite::client_async_tls_with_config(request, stream, Some(ws_config()), connector).await {
             Ok((ws, _)) => Ok(ws),
             Err(e) => Err(handshake_error(e)),
         }

@@ -525,14 +525,15 @@ fn measure(env: &[(String, String)], args: &[&str]) -> Measured {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ls_streams_100k_records_with_bounded_memory() {
     const N: usize = 100_000;
-    let moto = Moto::start();
-    let aws = wsadm_core::Aws::from_config(moto.sdk_config().await);
+    // The local stack's DynamoDB (dynalite behind the emulator): moto takes minutes to fill.
+    let (_engines, emulator) = wsadm_local::testing::emulator(Default::default()).await;
+    let aws = wsadm_core::Aws::from_config(wsadm_testkit::sdk_config_for(&emulator.url()).await);
     let ddb = aws.dynamodb();
     wsadm_core::store::ensure_table(&ddb, "big-sessions", &[]).await.unwrap();
     let started = Instant::now();
     fill(&ddb, "big-sessions", N).await;
     let filled = started.elapsed();
-    let env = wsadm_env(&moto.url);
+    let env = wsadm_env(&emulator.url());
 
     let (baseline, big) = tokio::task::spawn_blocking(move || {
         // The same binary and table, listing nothing (a Query): its peak RSS is the baseline.

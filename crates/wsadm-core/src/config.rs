@@ -52,10 +52,16 @@ fn validate(opts: &AwsOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// The shared config file, as the AWS CLI finds it.
+pub(crate) fn config_file() -> std::path::PathBuf {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    std::env::var_os("AWS_CONFIG_FILE").map(Into::into).unwrap_or_else(|| home.join(".aws/config"))
+}
+
 /// The shared config and credentials files, as the AWS CLI finds them.
 fn profile_files() -> Vec<std::path::PathBuf> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
-    let config = std::env::var_os("AWS_CONFIG_FILE").map(Into::into).unwrap_or_else(|| home.join(".aws/config"));
+    let config = config_file();
     let creds = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
         .map(Into::into)
         .unwrap_or_else(|| home.join(".aws/credentials"));
@@ -113,11 +119,30 @@ pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, Error> {
     if let Some(u) = &opts.endpoint_url {
         loader = loader.endpoint_url(u);
     }
+    if let Some(bundle) = crate::tls::init(profile.as_deref())? {
+        loader = loader.http_client(https_client_trusting(&bundle)?);
+    }
     let config = loader.load().await;
     if config.region().is_none() {
         return Err(Error::NoRegion { profile });
     }
     Ok(config)
+}
+
+/// The SDK's HTTP client with `bundle` as its only roots (as AWS_CA_BUNDLE does for the AWS CLI).
+fn https_client_trusting(
+    bundle: &crate::tls::CaBundle,
+) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, Error> {
+    use aws_smithy_http_client::tls;
+    let trust = tls::TrustStore::empty().with_pem_certificate(bundle.pem.clone());
+    let ctx = tls::TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| Error::invalid(format!("the CA bundle {}: {e}", bundle.path.display()), "check the PEM file"))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .tls_context(ctx)
+        .build_https())
 }
 
 #[cfg(test)]

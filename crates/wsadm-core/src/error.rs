@@ -154,6 +154,9 @@ impl Error {
             Error::NoCredentials { .. } => "log in (`aws sso login --profile NAME`), pick a profile with --profile/AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
             Error::BadCredentials { .. } => "the key or session token is wrong or expired: refresh it (`aws sso login`) or pick another --profile".into(),
             Error::AccessDenied { .. } => "the identity lacks an IAM permission for this call: check `aws sts get-caller-identity` and its policies".into(),
+            Error::Unreachable { source, .. } if crate::tls::is_certificate_error(&format!("{source:?}")) => {
+                crate::tls::UNTRUSTED_HINT.into()
+            }
             Error::Unreachable { .. } => "check --endpoint-url / AWS_ENDPOINT_URL and --region, and that the endpoint is up (for the local stack: `wsadm local`)".into(),
             Error::Timeout { .. } => "the endpoint did not answer in time: check the network, or raise --connect-timeout/--read-timeout".into(),
             Error::Service { .. } => return None,

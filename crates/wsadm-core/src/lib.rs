@@ -13,6 +13,7 @@ pub mod logs;
 pub mod poster;
 pub mod store;
 pub mod target;
+pub mod tls;
 
 pub use target::{Target, TargetArgs};
 

@@ -289,14 +289,19 @@ impl DirectPoster {
         http.set_connect_timeout(Some(connect));
         http.set_nodelay(true);
         http.enforce_http(false);
-        // The system's roots for https (as the SDK); a plain-http endpoint (the local stack)
-        // never reads them.
-        let native = if endpoint.scheme() == "https" {
-            hyper_rustls::HttpsConnectorBuilder::new().with_native_roots().ok()
-        } else {
-            None
+        // AWS_CA_BUNDLE (or the profile's ca_bundle) when set, else the system's roots for https
+        // (as the SDK); a plain-http endpoint (the local stack) never reads them.
+        let tls = match crate::tls::bundle()? {
+            Some(b) => hyper_rustls::HttpsConnectorBuilder::new().with_tls_config((*b.client_config(false)?).clone()),
+            None => {
+                let native = if endpoint.scheme() == "https" {
+                    hyper_rustls::HttpsConnectorBuilder::new().with_native_roots().ok()
+                } else {
+                    None
+                };
+                native.unwrap_or_else(|| hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots())
+            }
         };
-        let tls = native.unwrap_or_else(|| hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots());
         let https = tls.https_or_http().enable_http1().wrap_connector(http);
         let (origin, base_path) = split_endpoint(endpoint)?;
         let host = origin.split_once("://").map_or("", |(_, h)| h).to_string();

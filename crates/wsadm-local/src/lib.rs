@@ -22,6 +22,7 @@ pub mod telemetry;
 pub mod testing;
 pub mod throttle;
 pub mod time;
+pub mod tls;
 
 pub use faults::Faults;
 pub use limits::Limits;

@@ -36,19 +36,24 @@ pub struct Config {
     pub account_id: String,
     pub limits: Limits,
     pub faults: Faults,
+    /// Serve https:// and wss:// with this (see [`crate::tls`]); the in-process handlers then
+    /// reach the emulator on a second, plain loopback port.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A running emulator.
 pub struct Running {
     pub addr: SocketAddr,
+    pub secure: bool,
     pub emulator: Arc<Emulator>,
     task: tokio::task::JoinHandle<()>,
+    internal: Option<tokio::task::JoinHandle<()>>,
     sweeper: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", if self.secure { "https" } else { "http" }, self.addr)
     }
 
     /// Closes every connection with 1001 "Going away" and stops serving.
@@ -61,6 +66,9 @@ impl Running {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         self.task.abort();
+        if let Some(t) = self.internal {
+            t.abort();
+        }
         if let Some(s) = self.sweeper {
             s.abort();
         }
@@ -97,8 +105,16 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     // DynamoDB engine their writes pass the same one-at-a-time gate); a fast DynamoDB engine
     // they call directly: item operations need nothing from the front, and the hop would cost
     // a quarter of the CPU of a connect.
+    let internal = match &config.tls {
+        Some(_) => Some(TcpListener::bind(("127.0.0.1", 0)).await?),
+        None => None,
+    };
+    let plain_addr = match &internal {
+        Some(l) => l.local_addr()?,
+        None => addr,
+    };
     let handler_sdk =
-        handler_sdk_config(&format!("http://{addr}"), config.dynamodb_url.as_deref(), &config.region).await;
+        handler_sdk_config(&format!("http://{plain_addr}"), config.dynamodb_url.as_deref(), &config.region).await;
     let gateway = LocalGateway { registry: registry.clone(), hooks: faults.clone() };
     let engine = match &config.dynamodb_url {
         Some(u) => Engine::Fast(u.trim_end_matches('/').to_string()),
@@ -116,7 +132,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     telemetry.spawn(config.limits.metrics_interval);
     let (shutdown, _) = watch::channel(false);
     let emulator = Arc::new(Emulator {
-        control: ControlPlane::new(&host, &config.region, &config.account_id),
+        control: ControlPlane::new(&host, &config.region, &config.account_id, config.tls.is_some()),
         registry,
         invoker: Invoker::new(handler_sdk, gateway, faults.clone(), telemetry.clone()),
         connect_bucket: TokenBucket::new(config.limits.connect_rate, config.limits.connect_rate),
@@ -130,23 +146,10 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         dynamodb,
         proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
     });
-    let em = emulator.clone();
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, remote)) = listener.accept().await else { continue };
-            let _ = stream.set_nodelay(true);
-            let em = em.clone();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req| {
-                    let em = em.clone();
-                    async move { Ok::<_, std::convert::Infallible>(em.dispatch(req, remote).await) }
-                });
-                let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
-                let _ = conn.with_upgrades().await;
-            });
-        }
-    });
-    Ok(Running { addr, emulator, task, sweeper })
+    let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
+    let task = tokio::spawn(serve(listener, emulator.clone(), acceptor));
+    let internal = internal.map(|l| tokio::spawn(serve(l, emulator.clone(), None)));
+    Ok(Running { addr, secure: config.tls.is_some(), emulator, task, internal, sweeper })
 }
 
 /// The local account is set up for logging as an operator's account would be: API Gateway's
@@ -163,6 +166,33 @@ async fn set_cloudwatch_role(sdk: &aws_config::SdkConfig, account_id: &str) {
             "cannot set the account's CloudWatch role in moto: {}",
             aws_smithy_types::error::display::DisplayErrorContext(&e)
         );
+    }
+}
+
+/// Accepts connections (TLS first when `acceptor`) and serves each with HTTP/1.1 and upgrades.
+async fn serve(listener: TcpListener, em: Arc<Emulator>, acceptor: Option<tokio_rustls::TlsAcceptor>) {
+    loop {
+        let Ok((stream, remote)) = listener.accept().await else { continue };
+        let _ = stream.set_nodelay(true);
+        let em = em.clone();
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            let svc = hyper::service::service_fn(move |req| {
+                let em = em.clone();
+                async move { Ok::<_, std::convert::Infallible>(em.dispatch(req, remote).await) }
+            });
+            let http = hyper::server::conn::http1::Builder::new();
+            match acceptor {
+                Some(a) => {
+                    // A client that does not trust the certificate just goes away.
+                    let Ok(tls) = a.accept(stream).await else { return };
+                    let _ = http.serve_connection(TokioIo::new(tls), svc).with_upgrades().await;
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(stream), svc).with_upgrades().await;
+                }
+            }
+        });
     }
 }
 

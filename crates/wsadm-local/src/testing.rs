@@ -60,6 +60,7 @@ pub async fn emulator_on(limits: Limits, fast: bool) -> (Engines, Running) {
         account_id: "123456789012".into(),
         limits,
         faults: Default::default(),
+        tls: None,
     })
     .await
     .unwrap();

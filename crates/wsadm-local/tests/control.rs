@@ -30,7 +30,7 @@ struct Server {
 async fn start() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let host = listener.local_addr().expect("addr").to_string();
-    let cp = Arc::new(ControlPlane::new(&host, "us-east-1", "123456789012"));
+    let cp = Arc::new(ControlPlane::new(&host, "us-east-1", "123456789012", false));
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let cp = cp.clone();
@@ -670,7 +670,7 @@ async fn not_found() {
 #[tokio::test]
 async fn data_plane_reads_state() {
     let listener_host = "127.0.0.1:4510";
-    let cp = ControlPlane::new(listener_host, "us-east-1", "123456789012");
+    let cp = ControlPlane::new(listener_host, "us-east-1", "123456789012", false);
     assert_eq!(cp.region(), "us-east-1");
     assert_eq!(cp.account_id(), "123456789012");
     let body = br#"{"name":"chat","protocolType":"WEBSOCKET","routeSelectionExpression":"$request.body.action"}"#;

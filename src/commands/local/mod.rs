@@ -16,6 +16,8 @@ pub struct LocalArgs {
     pub moto_url: Option<String>,
     pub dynamodb_url: Option<String>,
     pub dynamodb_engine: DynamoDbEngine,
+    /// Serve https:// and wss://, writing the CA that signs the certificate to this file.
+    pub tls_ca_file: Option<std::path::PathBuf>,
     pub region: String,
     pub account_id: String,
     pub limits: wsadm_local::Limits,
@@ -30,6 +32,8 @@ pub struct Ready {
     pub dynamodb: DynamoDbInfo,
     pub region: String,
     pub env: Vec<(String, String)>,
+    /// The CA bundle clients must trust (`--tls`), also in `env` as AWS_CA_BUNDLE.
+    pub ca_bundle: Option<String>,
     /// The engines wsadm local started and watches (not those given by URL).
     pub engines: Vec<EngineInfo>,
     /// Shown on stderr too (e.g. DynamoDB fell back to moto).
@@ -160,6 +164,18 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
             }
         },
     };
+    let tls = match &args.tls_ca_file {
+        Some(path) => {
+            let t = wsadm_local::tls::LocalTls::generate()
+                .map_err(|e| Error::invalid(format!("cannot make the TLS certificate: {e}"), "this is a bug"))?;
+            std::fs::write(path, &t.ca_pem).map_err(|source| Error::Io {
+                context: format!("cannot write the CA to {} (choose another with --tls-ca-file)", path.display()),
+                source,
+            })?;
+            Some((path.clone(), t.server))
+        }
+        None => None,
+    };
     let bind: SocketAddr = ([127, 0, 0, 1], args.port).into();
     let running = wsadm_local::start(wsadm_local::Config {
         bind,
@@ -169,6 +185,7 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
         account_id: args.account_id,
         limits: args.limits,
         faults: args.faults,
+        tls: tls.as_ref().map(|(_, server)| server.clone()),
     })
     .await
     .map_err(|source| Error::Io {
@@ -176,13 +193,19 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
         source,
     })?;
     let endpoint = running.url();
+    let ca_bundle = tls.as_ref().map(|(path, _)| path.display().to_string());
+    let mut env: Vec<(String, String)> = vec![
+        ("AWS_ENDPOINT_URL".into(), endpoint.clone()),
+        ("AWS_REGION".into(), args.region.clone()),
+        ("AWS_ACCESS_KEY_ID".into(), "local".into()),
+        ("AWS_SECRET_ACCESS_KEY".into(), "local".into()),
+    ];
+    if let Some(ca) = &ca_bundle {
+        env.push(("AWS_CA_BUNDLE".into(), ca.clone()));
+    }
     ready(&Ready {
-        env: vec![
-            ("AWS_ENDPOINT_URL".into(), endpoint.clone()),
-            ("AWS_REGION".into(), args.region.clone()),
-            ("AWS_ACCESS_KEY_ID".into(), "local".into()),
-            ("AWS_SECRET_ACCESS_KEY".into(), "local".into()),
-        ],
+        env,
+        ca_bundle,
         endpoint,
         moto_url,
         dynamodb,

@@ -51,7 +51,12 @@ impl ControlPlane {
 
         let mut apis = self.write();
         let api_id = new_id(API_ID_LEN, |id| apis.contains_key(id));
-        let scheme = if protocol == WEBSOCKET { "ws" } else { "http" };
+        let scheme = match (protocol == WEBSOCKET, self.secure) {
+            (true, false) => "ws",
+            (true, true) => "wss",
+            (false, false) => "http",
+            (false, true) => "https",
+        };
         let api = Api {
             api_endpoint: format!("{scheme}://{}/apis/{api_id}", self.endpoint_host),
             api_id: api_id.clone(),

@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn handle_never_panics_on_junk() {
-        let cp = ControlPlane::new("127.0.0.1:1", "us-east-1", "123456789012");
+        let cp = ControlPlane::new("127.0.0.1:1", "us-east-1", "123456789012", false);
         for (m, p, q, b) in [
             (Method::POST, "/v2/apis", None, &b"{not json"[..]),
             (Method::POST, "/v2/apis", None, b"[]"),

@@ -13,6 +13,8 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub struct ControlPlane {
     apis: RwLock<BTreeMap<String, ApiState>>,
     pub(super) endpoint_host: String,
+    /// wss:// and https:// endpoints (`wsadm local --tls`).
+    pub(super) secure: bool,
     pub(super) region: String,
     account_id: String,
 }
@@ -21,10 +23,11 @@ impl ControlPlane {
     /// `endpoint_host` like "127.0.0.1:4510": a created API's apiEndpoint is `ws://{endpoint_host}/apis/{apiId}`,
     /// so clients connect to apiEndpoint + "/" + stage and the management endpoint is
     /// http://{endpoint_host}/apis/{apiId}/{stage}.
-    pub fn new(endpoint_host: &str, region: &str, account_id: &str) -> Self {
+    pub fn new(endpoint_host: &str, region: &str, account_id: &str, secure: bool) -> Self {
         ControlPlane {
             apis: RwLock::new(BTreeMap::new()),
             endpoint_host: endpoint_host.to_string(),
+            secure,
             region: region.to_string(),
             account_id: account_id.to_string(),
         }

@@ -1,0 +1,180 @@
+//! `wsadm local --tls` as on AWS: https:// and wss:// only. With the CA it prints in
+//! AWS_CA_BUNDLE, wsadm (AWS calls, @connections, the WebSocket clients), the AWS CLI and a
+//! plain WebSocket client all work; without it, wsadm refuses with a hint.
+
+mod common;
+
+use common::stack::{token, STACK};
+use common::wsadm;
+use futures::StreamExt;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+const SECRET: &str = "tls-test-secret-tls-test-secret-tls";
+
+struct Tls {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    endpoint: String,
+    ca: String,
+    env: Vec<(String, String)>,
+}
+
+impl Drop for Tls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Tls {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem").display().to_string();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsadm"));
+    for k in wsadm_testkit::inherited_vars_to_clear() {
+        cmd.env_remove(k);
+    }
+    let mut child = cmd
+        .args(["local", "--port", "0", "--tls", "--tls-ca-file", &ca, "-o", "jsonl"])
+        .envs(wsadm_testkit::isolated_env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let ready: Value = serde_json::from_str(&first).unwrap();
+    let endpoint = ready["endpoint"].as_str().unwrap().to_string();
+    assert!(endpoint.starts_with("https://127.0.0.1:"), "{ready}");
+    assert_eq!(ready["ca_bundle"].as_str(), Some(ca.as_str()), "{ready}");
+    assert!(ready["env"].to_string().contains("AWS_CA_BUNDLE"), "{ready}");
+    let mut env = wsadm_testkit::wsadm_env(&endpoint);
+    env.push(("AWS_CA_BUNDLE".into(), ca.clone()));
+    env.push(("CHAT_SECRET".into(), SECRET.into()));
+    Tls { child, _dir: dir, endpoint, ca, env }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_path_works_over_tls_with_the_ca_and_none_without() {
+    let t = start();
+    let zip = t._dir.path().join("handler.zip");
+    std::fs::write(&zip, common::stack::EMPTY_ZIP).unwrap();
+    let zip = zip.display().to_string();
+    let p = wsadm(
+        &t.env,
+        &[
+            "provision",
+            "--name",
+            STACK,
+            "--stage",
+            "prod",
+            "--jwt-secret-env",
+            "CHAT_SECRET",
+            "--handler-zip",
+            &zip,
+            "-o",
+            "json",
+        ],
+    )
+    .ok();
+    let wss = p.json()["outputs"]["wss_url"].as_str().unwrap().to_string();
+    assert!(wss.starts_with("wss://127.0.0.1:"), "{wss}");
+
+    // A WebSocket client that trusts the CA (and nothing else) over wss://.
+    let bundle = wsadm_core::tls::load(std::path::Path::new(&t.ca)).unwrap();
+    let connector = tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap());
+    let url = format!("{wss}?token={}", token("alice", SECRET));
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async_tls_with_config(url, None, false, Some(connector)).await.unwrap();
+
+    // The session table (SDK over TLS), then a broadcast (the direct @connections sender over TLS).
+    let env = t.env.clone();
+    let ls = tokio::task::spawn_blocking(move || {
+        wsadm(&env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"])
+    })
+    .await
+    .unwrap()
+    .ok();
+    let sessions = ls.json()["sessions"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 1, "{}", ls.stdout);
+    let env = t.env.clone();
+    let bc = tokio::task::spawn_blocking(move || {
+        wsadm(
+            &env,
+            &[
+                "broadcast",
+                "--api",
+                STACK,
+                "--stage",
+                "prod",
+                "--all",
+                "--min-age",
+                "0s",
+                "-m",
+                "{\"over\":\"tls\"}",
+                "--yes",
+                "-o",
+                "json",
+            ],
+        )
+    })
+    .await
+    .unwrap()
+    .ok();
+    assert_eq!(bc.json()["delivered"], 1, "{}", bc.stdout);
+    let frame = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
+            Some(Ok(Message::Text(t))) => break t.to_string(),
+            Some(Ok(_)) => continue,
+            other => panic!("expected the broadcast, got {other:?}"),
+        }
+    };
+    assert_eq!(frame, "{\"over\":\"tls\"}");
+
+    // wsadm's own WebSocket client (loadtest) with the CA from AWS_CA_BUNDLE.
+    let tokens = t._dir.path().join("tokens");
+    std::fs::write(&tokens, format!("{}\n{}\n", token("bob", SECRET), token("carol", SECRET))).unwrap();
+    let lt = wsadm(
+        &t.env,
+        &["loadtest", &wss, "--token-file", tokens.to_str().unwrap(), "-n", "2", "--duration", "1s", "-o", "json"],
+    );
+    assert!(
+        lt.stdout.contains("\"opened\":2") || lt.json()["connections"]["opened"] == 2,
+        "{}\n{}",
+        lt.stdout,
+        lt.stderr
+    );
+
+    // The AWS CLI, as users run it, with the same bundle.
+    let cli = Command::new(format!("{}/.venv/bin/aws", env!("CARGO_MANIFEST_DIR")))
+        .args(["apigatewayv2", "get-apis", "--endpoint-url", &t.endpoint, "--output", "json"])
+        .envs(t.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .output()
+        .unwrap();
+    assert!(cli.status.success(), "aws CLI failed: {}", String::from_utf8_lossy(&cli.stderr));
+    assert!(String::from_utf8_lossy(&cli.stdout).contains(STACK));
+
+    // No CA: a clear certificate error with the hint, for the SDK path and the WebSocket path.
+    let mut no_ca = t.env.clone();
+    no_ca.retain(|(k, _)| k != "AWS_CA_BUNDLE");
+    let r = wsadm(&no_ca, &["apis", "ls"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("AWS_CA_BUNDLE"), "{}", r.stderr);
+    let r = wsadm(&no_ca, &["client", &format!("{wss}?token={}", token("dave", SECRET)), "--no-reconnect"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("AWS_CA_BUNDLE"), "{}", r.stderr);
+
+    // A wrong CA (a file without certificates): refused before any call, with the hint.
+    let bad = t._dir.path().join("bad.pem");
+    std::fs::write(&bad, "nothing here").unwrap();
+    let mut bad_ca = no_ca.clone();
+    bad_ca.push(("AWS_CA_BUNDLE".into(), bad.display().to_string()));
+    let r = wsadm(&bad_ca, &["apis", "ls"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("holds no PEM certificate"), "{}", r.stderr);
+}
