@@ -427,7 +427,7 @@ async fn fill(ddb: &aws_sdk_dynamodb::Client, table: &str, n: usize) {
     let num = |v: i64| AttributeValue::N(v.to_string());
     let batches: Vec<Vec<WriteRequest>> = (0..n)
         .collect::<Vec<_>>()
-        .chunks(1000) // moto takes more than DynamoDB's 25 per BatchWriteItem: fewer round trips
+        .chunks(25) // DynamoDB's (and dynalite's) most per BatchWriteItem
         .map(|chunk| {
             chunk
                 .iter()
@@ -456,7 +456,7 @@ async fn fill(ddb: &aws_sdk_dynamodb::Client, table: &str, n: usize) {
             let o = ddb.batch_write_item().request_items(table, b).send().await.unwrap();
             assert!(o.unprocessed_items().is_none_or(|u| u.is_empty()));
         })
-        .buffer_unordered(2)
+        .buffer_unordered(8)
         .collect::<Vec<_>>()
         .await;
 }

@@ -90,6 +90,12 @@ async fn settings_tags_and_encryption_read_back_as_set() {
 
     // Deleted and created again: the old settings are gone.
     ddb.delete_table().table_name("kms-table").send().await.unwrap();
+    // Deleting takes a moment (DELETING), as on DynamoDB.
+    let start = Instant::now();
+    while ddb.describe_table().table_name("kms-table").send().await.is_ok() {
+        assert!(start.elapsed() < Duration::from_secs(10), "the table is never deleted");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     table(&ddb, "kms-table", false).await;
     let d = ddb.describe_time_to_live().table_name("kms-table").send().await.unwrap();
     assert_eq!(d.time_to_live_description().unwrap().time_to_live_status().unwrap().as_str(), "DISABLED");
