@@ -135,6 +135,27 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     };
     assert_eq!(frame, "{\"over\":\"tls\"}");
 
+    // A 100 KB message on the sender's fresh TLS connection: written whole, delivered once.
+    let big = format!("{{\"big\":\"{}\"}}", "x".repeat(100 * 1024));
+    let file = t._dir.path().join("big.json");
+    std::fs::write(&file, &big).unwrap();
+    let (env, path) = (t.env.clone(), file.display().to_string());
+    let bc = tokio::task::spawn_blocking(move || {
+        wsadm(&env, &["broadcast", "--api", STACK, "--stage", "prod", "--all", "--min-age", "0s", "--file", &path, "--yes", "-o", "json"])
+    })
+    .await
+    .unwrap()
+    .ok();
+    assert_eq!(bc.json()["delivered"], 1, "{}", bc.stdout);
+    let frame = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
+            Some(Ok(Message::Text(t))) => break t.to_string(),
+            Some(Ok(_)) => continue,
+            other => panic!("expected the big broadcast, got {other:?}"),
+        }
+    };
+    assert_eq!(frame.len(), big.len());
+
     // wsadm's own WebSocket client (loadtest) with the CA from AWS_CA_BUNDLE.
     let tokens = t._dir.path().join("tokens");
     std::fs::write(&tokens, format!("{}\n{}\n", token("bob", SECRET), token("carol", SECRET))).unwrap();
