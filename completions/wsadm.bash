@@ -521,7 +521,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__audit)
-            opts="-o -v -y -h -V --all --fail-on --ignore --ignore-file --stale-sample --format --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            opts="-o -v -y -h -V --all --fail-on --ignore --ignore-file --stale-sample --read-secrets --format --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -713,6 +713,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
             cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
             cand --all 'Audit every WebSocket API in the region, every stage (instead of --api/--stage)'
+            cand --read-secrets 'Read the HS256 secrets the functions name (secretsmanager:GetSecretValue) to check their length (WS-AUTH-007); the values are never printed or kept'
             cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
             cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
             cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'

@@ -606,6 +606,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s o -l output -d 'Ou
 json\t'One JSON document'
 jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l all -d 'Audit every WebSocket API in the region, every stage (instead of --api/--stage)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l read-secrets -d 'Read the HS256 secrets the functions name (secretsmanager:GetSecretValue) to check their length (WS-AUTH-007); the values are never printed or kept'
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'

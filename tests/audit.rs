@@ -561,3 +561,33 @@ async fn disconnect_and_route_limit_misconfigurations_are_found_one_by_one() {
     let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-THROTTLE-002").unwrap();
     assert_eq!(f["evidence"], "RouteSettings[send]: rate 2000 > 500 (stage or account limit)", "{f:#}");
 }
+
+#[tokio::test]
+async fn a_short_hs256_secret_is_found_with_read_secrets() {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let ids = |report: &Value| -> Vec<(String, String)> {
+        found(report).into_iter().filter(|(id, _, _)| id == "WS-AUTH-007").map(|(id, sev, _)| (id, sev)).collect()
+    };
+    // The provisioned secret is long enough.
+    let (_, report) = audit(&l, &["--read-secrets"]);
+    assert!(ids(&report).is_empty(), "{report:#}");
+
+    // Someone puts a short one in Secrets Manager, outside wsadm.
+    let sm = aws_sdk_secretsmanager::Client::new(&l.sdk);
+    sm.put_secret_value()
+        .secret_id(format!("wsadm/{STACK}/jwt-secret"))
+        .secret_string(json!({ "current": "only-sixteen-byt" }).to_string())
+        .send()
+        .await
+        .unwrap();
+    let (code, report) = audit(&l, &["--read-secrets"]);
+    assert_eq!(ids(&report), [("WS-AUTH-007".to_string(), "high".to_string())], "{report:#}");
+    assert_eq!(code, 3, "high fails the default --fail-on");
+    let f = report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "WS-AUTH-007").unwrap();
+    assert!(f["evidence"].as_str().unwrap().contains("16 bytes"), "{f}");
+    assert!(!report.to_string().contains("only-sixteen-byt"), "the secret leaked into the report");
+    // Without --read-secrets the value is never read.
+    let (_, report) = audit(&l, &[]);
+    assert!(ids(&report).is_empty(), "{report:#}");
+}

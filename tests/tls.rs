@@ -141,7 +141,24 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     std::fs::write(&file, &big).unwrap();
     let (env, path) = (t.env.clone(), file.display().to_string());
     let bc = tokio::task::spawn_blocking(move || {
-        wsadm(&env, &["broadcast", "--api", STACK, "--stage", "prod", "--all", "--min-age", "0s", "--file", &path, "--yes", "-o", "json"])
+        wsadm(
+            &env,
+            &[
+                "broadcast",
+                "--api",
+                STACK,
+                "--stage",
+                "prod",
+                "--all",
+                "--min-age",
+                "0s",
+                "--file",
+                &path,
+                "--yes",
+                "-o",
+                "json",
+            ],
+        )
     })
     .await
     .unwrap()

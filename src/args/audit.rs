@@ -41,6 +41,10 @@ pub struct AuditArgs {
     /// GetConnection for each on the stage (given, or the API's only one); 0 skips the check
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub stale_sample: u32,
+    /// Read the HS256 secrets the functions name (secretsmanager:GetSecretValue) to check their
+    /// length (WS-AUTH-007); the values are never printed or kept
+    #[arg(long)]
+    pub read_secrets: bool,
 
     /// Print a SARIF 2.1.0 or JUnit XML document instead of the report
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -61,15 +61,18 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<AuditReport, Error> {
     };
     // The account's CloudWatch role is one setting per region: read once.
     let role = audit::gather::account_role(aws).await;
-    let gathered: Vec<audit::Facts> = stream::iter(apis)
-        .map(|api| {
-            let role = role.clone();
-            let (stage, table) = (stage.as_deref(), table.as_deref());
-            async move { audit::gather(aws, &api, stage, table, role, args.stale_sample as usize).await }
-        })
-        .buffered(CONCURRENCY)
-        .try_collect()
-        .await?;
+    let gathered: Vec<audit::Facts> =
+        stream::iter(apis)
+            .map(|api| {
+                let role = role.clone();
+                let (stage, table) = (stage.as_deref(), table.as_deref());
+                async move {
+                    audit::gather(aws, &api, stage, table, role, args.stale_sample as usize, args.read_secrets).await
+                }
+            })
+            .buffered(CONCURRENCY)
+            .try_collect()
+            .await?;
     let mut findings = Vec::new();
     let mut audited = Vec::new();
     for facts in &gathered {

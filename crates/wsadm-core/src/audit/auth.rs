@@ -54,7 +54,33 @@ pub const CHECKS: &[Check] = &[
         why: "An identity provider signs tokens for many applications with the same keys: unless iss and aud are checked, a token issued for any of them connects.",
         run: jwks_without_issuer_audience,
     },
+    Check {
+        id: "WS-AUTH-007",
+        title: "HS256 secret shorter than 32 bytes (read with --read-secrets)",
+        severity: Severity::High,
+        scope: Scope::Function,
+        why: "HS256 needs a key at least as long as its 32-byte hash: a shorter secret can be found by brute force from one captured token, and then any user's token can be minted.",
+        run: secret_too_short,
+    },
 ];
+
+fn secret_too_short(f: &Facts) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for s in f.secrets.iter().flatten() {
+        let res =
+            || super::finding::Resource::new("secret", s.arn.rsplit(':').next().unwrap_or(&s.arn), Some(s.arn.clone()));
+        match &s.current_len {
+            Err(reason) => hits.push(Hit::not_checked(res(), reason.clone())),
+            Ok(len) if *len < 32 => hits.push(Hit::found(
+                res(),
+                format!("the current secret is {len} bytes (read by {})", s.used_by.join(", ")),
+                "rotate to a random secret of 32 bytes or more: wsadm provision --name STACK --jwt-secret-env VAR --rotate-secret (e.g. VAR=$(openssl rand -base64 48))",
+            )),
+            Ok(_) => {}
+        }
+    }
+    hits
+}
 
 fn connect_unauthorized(f: &Facts) -> Vec<Hit> {
     let fix = "wsadm provision --name STACK --authorizer jwt (or: aws apigatewayv2 update-route --api-id API --route-id ROUTE --authorization-type CUSTOM --authorizer-id AUTHORIZER)";

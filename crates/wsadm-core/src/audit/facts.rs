@@ -27,6 +27,9 @@ pub struct Facts {
     /// A sample of the session table's records checked with GetConnection (`None`: not sampled:
     /// no table, no single stage, or `--stale-sample 0`).
     pub stale: Option<StaleFacts>,
+    /// The HS256 secrets the functions read from Secrets Manager (`None`: not read; only with
+    /// `--read-secrets`, as reading them needs secretsmanager:GetSecretValue).
+    pub secrets: Option<Vec<SecretFacts>>,
     /// The functions' execution roles.
     pub roles: Vec<RoleFacts>,
     /// The log groups the stages and functions write to.
@@ -89,6 +92,16 @@ pub struct StageFacts {
     pub routes: BTreeMap<String, RouteSettingsFacts>,
     pub access_log_arn: Option<String>,
     pub access_log_format: Option<String>,
+}
+
+/// One HS256 secret in Secrets Manager, as far as the audit needs it: never its value.
+#[derive(Debug, Clone)]
+pub struct SecretFacts {
+    pub arn: String,
+    /// The functions that read it (`WSADM_JWT_SECRET_ARN`).
+    pub used_by: Vec<String>,
+    /// The length in bytes of the current secret.
+    pub current_len: Fact<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +183,7 @@ impl Facts {
             functions: Vec::new(),
             table: None,
             stale: None,
+            secrets: None,
             roles: Vec::new(),
             log_groups: Vec::new(),
             cloudwatch_role: Err("not read".into()),

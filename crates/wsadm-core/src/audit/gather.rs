@@ -68,6 +68,43 @@ fn policy_doc(doc: &str) -> Option<Value> {
     serde_json::from_str(&decoded).ok()
 }
 
+/// The length of each HS256 secret the functions name in `WSADM_JWT_SECRET_ARN` (read once
+/// each; the value is dropped at once).
+async fn secret_lengths(aws: &Aws, functions: &[FunctionFacts], calls: &Calls) -> Vec<SecretFacts> {
+    let mut by_arn: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in functions {
+        if let Some(arn) = f.config.as_ref().ok().and_then(|c| c.env.get("WSADM_JWT_SECRET_ARN")) {
+            by_arn.entry(arn.clone()).or_default().push(f.name.clone());
+        }
+    }
+    let sm = aws.secretsmanager();
+    calls.add(by_arn.len() as u32);
+    let reads = futures::future::join_all(by_arn.keys().map(|arn| {
+        let sm = sm.clone();
+        async move { sm.get_secret_value().secret_id(arn).send().await.ctx("GetSecretValue") }
+    }))
+    .await;
+    by_arn
+        .into_iter()
+        .zip(reads)
+        .map(|((arn, used_by), read)| {
+            let current_len = read.map_err(|e| reason(&e)).and_then(|o| {
+                let text = o.secret_string().ok_or("the secret has no SecretString")?;
+                Ok(current_secret_len(text))
+            });
+            SecretFacts { arn, used_by, current_len }
+        })
+        .collect()
+}
+
+/// The stack's secret is `{"current": "...", ...}`; anything else is the key itself.
+fn current_secret_len(text: &str) -> usize {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("current").and_then(|c| c.as_str()).map(str::len))
+        .unwrap_or(text.len())
+}
+
 /// GetConnection calls in flight at once for the stale sample.
 const STALE_CONCURRENCY: usize = 16;
 /// Scan pages read at most for the stale sample (membership items share the pages).
@@ -83,6 +120,7 @@ pub async fn gather(
     table: Option<&str>,
     cloudwatch_role: Fact<Option<String>>,
     stale_sample: usize,
+    read_secrets: bool,
 ) -> Result<Facts, Error> {
     let calls = Calls::default();
     let gw = aws.apigw();
@@ -223,6 +261,9 @@ pub async fn gather(
     }
     facts.functions = functions;
     facts.table = table_facts;
+    if read_secrets {
+        facts.secrets = Some(secret_lengths(aws, &facts.functions, &calls).await);
+    }
     if let (Some(t), [st], true) = (&facts.table, facts.stages.as_slice(), stale_sample > 0) {
         if t.arn.is_ok() {
             let endpoint = api.api_endpoint().unwrap_or_default();

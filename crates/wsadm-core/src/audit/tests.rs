@@ -250,6 +250,25 @@ fn plaintext_secret_and_jwks_without_issuer() {
 }
 
 #[test]
+fn a_short_hs256_secret_is_found_only_when_secrets_are_read() {
+    let arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:wsadm/chat/jwt-secret-AbCdEf";
+    let secret =
+        |len: Fact<usize>| SecretFacts { arn: arn.into(), used_by: vec!["chat-authorizer".into()], current_len: len };
+    let mut f = clean();
+    assert!(!found(&f).iter().any(|(id, _)| id == "WS-AUTH-007"));
+    f.secrets = Some(vec![secret(Ok(40))]);
+    assert!(!found(&f).iter().any(|(id, _)| id == "WS-AUTH-007"));
+    f.secrets = Some(vec![secret(Ok(12))]);
+    only(&f, "WS-AUTH-007", "wsadm/chat/jwt-secret-AbCdEf");
+    let x = run(&f).into_iter().find(|x| x.id == "WS-AUTH-007").unwrap();
+    assert_eq!(x.severity, Severity::High);
+    assert!(x.evidence.contains("12 bytes"), "{}", x.evidence);
+    f.secrets = Some(vec![secret(Err("access denied (GetSecretValue)".into()))]);
+    let x = run(&f).into_iter().find(|x| x.id == "WS-AUTH-007").unwrap();
+    assert_eq!(x.status, Status::NotChecked);
+}
+
+#[test]
 fn throttling() {
     let mut f = clean();
     f.stages[0].default.rate = None;
