@@ -23,7 +23,7 @@ pub const CHECKS: &[Check] = &[
         title: "Route limit above the stage's or the account's",
         severity: Severity::Low,
         scope: Scope::Route,
-        why: "A route limit above the stage default or the account limit never applies as written: the tighter limit wins, so the setting misleads whoever reads it.",
+        why: "A route's own limit replaces the stage default rather than being capped by it: above the stage default, that one route may take more than the whole stage was sized for; above the account limit, it never applies as written (the account limit caps it).",
         run: route_above_stage,
     },
     Check {
