@@ -53,6 +53,16 @@ fn expect_new(l: &Local, before: &mut Found, expected: &[(&str, &str, &str)]) ->
     report
 }
 
+/// The default stack, its API id, an API Gateway client, and its first audit report.
+async fn provisioned() -> (Local, String, aws_sdk_apigatewayv2::Client, Value) {
+    let l = local().await;
+    l.provision(&[]).ok();
+    let id = api_id(&l).await;
+    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
+    let (_, report) = audit(&l, &[]);
+    (l, id, gw, report)
+}
+
 async fn api_id(l: &Local) -> String {
     let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
     let apis = gw.get_apis().send().await.unwrap();
@@ -164,11 +174,7 @@ async fn a_default_stack_audits_clean_and_renders_for_ci() {
 
 #[tokio::test]
 async fn each_misconfiguration_is_found_and_nothing_else_changes() {
-    let l = local().await;
-    l.provision(&[]).ok();
-    let id = api_id(&l).await;
-    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
-    let (_, report) = audit(&l, &[]);
+    let (l, id, gw, report) = provisioned().await;
     let mut before = found(&report);
 
     // A low finding: the execution log group keeps its logs forever. Exit 0 at the default
@@ -384,11 +390,7 @@ async fn stale_session_records_are_sampled() {
 /// More misconfigurations, one at a time, each found with its id and severity and nothing else.
 #[tokio::test]
 async fn more_misconfigurations_are_found_one_by_one() {
-    let l = local().await;
-    l.provision(&[]).ok();
-    let id = api_id(&l).await;
-    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
-    let (_, report) = audit(&l, &[]);
+    let (l, id, gw, report) = provisioned().await;
     let mut before = found(&report);
 
     // Data trace on: message bodies (and tokens in them) reach the execution log.
@@ -515,11 +517,7 @@ async fn more_misconfigurations_are_found_one_by_one() {
 /// `$disconnect` without an integration, and a route limit above the stage's, one at a time.
 #[tokio::test]
 async fn disconnect_and_route_limit_misconfigurations_are_found_one_by_one() {
-    let l = local().await;
-    l.provision(&[]).ok();
-    let id = api_id(&l).await;
-    let gw = aws_sdk_apigatewayv2::Client::new(&l.sdk);
-    let (_, report) = audit(&l, &[]);
+    let (l, id, gw, report) = provisioned().await;
     let mut before = found(&report);
     assert_eq!(report["apis"][0]["functions"].as_array().unwrap().len(), 4);
 

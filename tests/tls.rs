@@ -58,6 +58,34 @@ fn start() -> Tls {
     Tls { child, _dir: dir, endpoint, ca, env }
 }
 
+type Wss = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// `wsadm broadcast --all` with `message` args: one delivered, and the frame `ws` receives.
+async fn broadcast(env: &[(String, String)], message: &[&str], ws: &mut Wss) -> String {
+    let mut args: Vec<String> = ["broadcast", "--api", STACK, "--stage", "prod", "--all", "--min-age", "0s"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    args.extend(message.iter().map(|a| a.to_string()));
+    args.extend(["--yes", "-o", "json"].map(String::from));
+    let env = env.to_vec();
+    let bc = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        wsadm(&env, &args)
+    })
+    .await
+    .unwrap()
+    .ok();
+    assert_eq!(bc.json()["delivered"], 1, "{}", bc.stdout);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
+            Some(Ok(Message::Text(t))) => return t.to_string(),
+            Some(Ok(_)) => continue,
+            other => panic!("expected the broadcast, got {other:?}"),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     let t = start();
@@ -101,76 +129,14 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     .ok();
     let sessions = ls.json()["sessions"].as_array().unwrap().clone();
     assert_eq!(sessions.len(), 1, "{}", ls.stdout);
-    let env = t.env.clone();
-    let bc = tokio::task::spawn_blocking(move || {
-        wsadm(
-            &env,
-            &[
-                "broadcast",
-                "--api",
-                STACK,
-                "--stage",
-                "prod",
-                "--all",
-                "--min-age",
-                "0s",
-                "-m",
-                "{\"over\":\"tls\"}",
-                "--yes",
-                "-o",
-                "json",
-            ],
-        )
-    })
-    .await
-    .unwrap()
-    .ok();
-    assert_eq!(bc.json()["delivered"], 1, "{}", bc.stdout);
-    let frame = loop {
-        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
-            Some(Ok(Message::Text(t))) => break t.to_string(),
-            Some(Ok(_)) => continue,
-            other => panic!("expected the broadcast, got {other:?}"),
-        }
-    };
+    let frame = broadcast(&t.env, &["-m", "{\"over\":\"tls\"}"], &mut ws).await;
     assert_eq!(frame, "{\"over\":\"tls\"}");
 
     // A 100 KB message on the sender's fresh TLS connection: written whole, delivered once.
     let big = format!("{{\"big\":\"{}\"}}", "x".repeat(100 * 1024));
     let file = t._dir.path().join("big.json");
     std::fs::write(&file, &big).unwrap();
-    let (env, path) = (t.env.clone(), file.display().to_string());
-    let bc = tokio::task::spawn_blocking(move || {
-        wsadm(
-            &env,
-            &[
-                "broadcast",
-                "--api",
-                STACK,
-                "--stage",
-                "prod",
-                "--all",
-                "--min-age",
-                "0s",
-                "--file",
-                &path,
-                "--yes",
-                "-o",
-                "json",
-            ],
-        )
-    })
-    .await
-    .unwrap()
-    .ok();
-    assert_eq!(bc.json()["delivered"], 1, "{}", bc.stdout);
-    let frame = loop {
-        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
-            Some(Ok(Message::Text(t))) => break t.to_string(),
-            Some(Ok(_)) => continue,
-            other => panic!("expected the big broadcast, got {other:?}"),
-        }
-    };
+    let frame = broadcast(&t.env, &["--file", file.to_str().unwrap()], &mut ws).await;
     assert_eq!(frame.len(), big.len());
 
     // wsadm's own WebSocket client (loadtest) with the CA from AWS_CA_BUNDLE.
