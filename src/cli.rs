@@ -723,7 +723,7 @@ Examples:
   wsadm broadcast --targets sent.jsonl --only failed --file notice.json     # retry just the failures
   wsadm sessions ls --user alice -o jsonl | wsadm broadcast --targets - --message hi
   wsadm broadcast --all --dry-run                                           # count, send nothing
-  wsadm broadcast --all --all-stages --message hi       # one table, every stage: each on its own endpoint";
+  wsadm broadcast --all --all-stages --message hi                           # each stage on its own";
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("who").required(true).args(["all", "room", "user", "connection", "targets"])))]
