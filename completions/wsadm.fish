@@ -415,7 +415,7 @@ failed\t''
 not-attempted\t''"
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s m -l message -d 'The message text' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l file -d 'Read the message from a file (or pipe it on stdin)' -r -F
-complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-rps -d 'Most @connections calls per second (retries included)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-rps -d 'Most @connections calls per second, retries included: a hard cap (they share the account\'s limit with production traffic)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l concurrency -d 'Most calls in flight' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-attempts -d 'Attempts per connection for 429, 5xx and timeouts' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l scan-segments -d 'Parallel scan segments for --all' -r
@@ -434,6 +434,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s o -l output -d
 json\t'One JSON document'
 jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l all -d 'Every connection in the session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l all-stages -d 'With --all/--room/--user: send records of other stages to their own stage\'s endpoint (by default they are skipped and counted)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l json -d 'Refuse a message that is not valid JSON'
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l dry-run -d 'Resolve and count the targets; send nothing'
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'

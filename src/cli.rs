@@ -703,25 +703,36 @@ Examples:
 const BROADCAST_HELP: &str = "\
 Targets come from the session table (--all, --room, --user: index queries and a parallel
 scan), or are given (--connection, --targets FILE with one id per line or the JSONL of
-`sessions ls -o jsonl` or of a previous --report; - reads stdin).
+`sessions ls -o jsonl` or of a previous --report; - reads stdin). Records of another stage
+(one table may serve several) are skipped and counted, unless --all-stages sends each to its
+own stage; ids in the table that are not connection ids are counted and never sent.
 
-Delivery: at most --concurrency calls in flight under --max-rps (the account's 10,000 rps is
-shared with everything else that calls @connections, so the default leaves room); a 429
-backs that connection off (jittered exponential) and lowers the rate (AIMD); 5xx and
-timeouts are retried up to --max-attempts; 410 means gone: that connection's record is
-removed; a 403 (wrong endpoint or IAM) or 413 stops the broadcast and deletes nothing.
-delivered + gone + failed + not attempted = targets, always, also on Ctrl-C (which stops
-sending, waits for the calls in flight and prints the partial summary).
+The account limit: @connections calls count against the account's API Gateway limit
+(10,000 requests/s, burst 5,000, per region), which production traffic (clients' messages,
+the handlers' own fan-out) shares. Every 429 a broadcast causes may be a user's message
+refused. --max-rps is a hard cap (default 5,000: half the limit); under it the rate adapts:
+it rises a step each 100 ms without a 429 and falls by 15% at most once per 100 ms, so under a
+steady throttle it settles just below it with a few percent of calls answered 429.
 
-Exit codes: 0 all delivered or gone; 3 some failed or not attempted; 4 a 403 stopped it;
-130 interrupted.
+Answers are sorted by HTTP status first: 410 gone; 429 throttled (that connection backs
+off, jittered exponential); 5xx and timeouts retried up to --max-attempts; 401/403 (wrong
+endpoint, credentials or IAM) and 413 (payload too large) stop the broadcast, delete nothing
+and are not retried. A 410 removes that connection's record unless it is younger than
+--min-age (it may still be in $connect) or names another stage. delivered + gone + failed +
+not attempted = targets, always, also on Ctrl-C (which stops sending, waits for the calls in
+flight and prints the partial summary).
+
+Exit codes: 0 all delivered or gone; 3 some failed or not attempted, gone records could not be
+removed, the --report file could not be written completely, or the table holds invalid ids;
+4 a 403 stopped it; 1 a 413 stopped it; 130 interrupted.
 
 Examples:
   wsadm broadcast --room lobby --message '{\"type\":\"maintenance\",\"in\":\"5m\"}' --json
   wsadm broadcast --all --file notice.json --report sent.jsonl
   wsadm broadcast --targets sent.jsonl --only failed --file notice.json     # retry just the failures
   wsadm sessions ls --user alice -o jsonl | wsadm broadcast --targets - --message hi
-  wsadm broadcast --all --dry-run                                           # count, send nothing";
+  wsadm broadcast --all --dry-run                                           # count, send nothing
+  wsadm broadcast --all --all-stages --message hi                           # each stage on its own";
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("who").required(true).args(["all", "room", "user", "connection", "targets"])))]
@@ -744,6 +755,10 @@ pub struct BroadcastCommand {
     /// With --targets of a previous report: only targets with this outcome
     #[arg(long, value_enum, value_name = "OUTCOME", help_heading = "Targets")]
     pub only: Option<BroadcastOutcome>,
+    /// With --all/--room/--user: send records of other stages to their own stage's endpoint
+    /// (by default they are skipped and counted)
+    #[arg(long, help_heading = "Targets", conflicts_with_all = ["connection", "targets"])]
+    pub all_stages: bool,
     /// The message text
     #[arg(long, short = 'm', value_name = "TEXT", help_heading = "Message", conflicts_with = "file")]
     pub message: Option<String>,
@@ -753,7 +768,8 @@ pub struct BroadcastCommand {
     /// Refuse a message that is not valid JSON
     #[arg(long, help_heading = "Message")]
     pub json: bool,
-    /// Most @connections calls per second (retries included)
+    /// Most @connections calls per second, retries included: a hard cap (they share the
+    /// account's limit with production traffic)
     #[arg(long, value_name = "RPS", default_value_t = 5_000.0, help_heading = "Delivery")]
     pub max_rps: f64,
     /// Most calls in flight

@@ -218,3 +218,168 @@ async fn a_young_gone_record_is_kept_unless_min_age_allows() {
     let bad = wsadm(&env, &base_args(&["--room", "lobby", "--message", "x", "--min-age", "soon"]));
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+/// Connects `n` clients of users `{prefix}{i}` to `stage` of the stack's API, into `room`;
+/// each counts the `notice` frames it receives.
+async fn clients_on(s: &stack::Stack, stage: &str, prefix: &str, n: usize, room: &str) -> (Vec<String>, Received) {
+    let received: Received = Arc::default();
+    let mut ids = Vec::new();
+    let base = s.ws_url.strip_suffix("/prod").unwrap();
+    for i in 0..n {
+        let url = format!("{base}/{stage}?token={}&room={room}", stack::token(&format!("{prefix}{i}"), 600));
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("authorized connect");
+        send(&mut ws, json!({"action":"whoami"})).await;
+        let id = recv(&mut ws).await["connectionId"].as_str().unwrap().to_string();
+        ids.push(id.clone());
+        let received = received.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(m)) = ws.next().await {
+                if let Message::Text(t) = m {
+                    if serde_json::from_str::<Value>(&t).is_ok_and(|v| v["type"] == "notice") {
+                        *received.lock().unwrap().entry(id.clone()).or_default() += 1;
+                    }
+                }
+            }
+        });
+    }
+    (ids, received)
+}
+
+async fn connections_api_calls(s: &stack::Stack) -> u64 {
+    control(s, "GET", "/_wsadm/stats", json!(null)).await["connectionsApi"]["calls"].as_u64().unwrap()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+/// A session record written with the AWS SDK, as a handler of `stage` would write it.
+fn record(id: &str, user: &str, room: &str, stage: &str, connected_at: i64) -> wsadm_core::store::Session {
+    let mut sn = wsadm_core::store::Session::new(id, user, connected_at);
+    sn.rooms = [room.to_string()].into();
+    sn.stage = Some(stage.into());
+    sn
+}
+
+/// With the default --min-age, a 410 for a connection recorded a moment ago keeps its record
+/// (it may still be in $connect); one recorded ten minutes ago is removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_410_keeps_a_young_record_and_removes_an_old_one() {
+    let s = stack(Limits::default()).await;
+    let (ids, received) = clients(&s, 2, "lobby").await;
+    let store = s.store();
+    // Records of connections that no longer exist: the emulator answers 410 for them.
+    store.put_session(&record("OldGone0=", "olga", "lobby", "prod", now_ms() - 600_000)).await.unwrap();
+    store.put_session(&record("NewGone0=", "nina", "lobby", "prod", now_ms() - 2_000)).await.unwrap();
+    let env = wsadm_testkit::wsadm_env(&s.emulator.url());
+    let v =
+        wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json"])).ok().json();
+    assert_eq!((v["delivered"].as_u64(), v["gone"].as_u64()), (Some(2), Some(2)), "{v}");
+    assert_eq!(v["records_kept_too_new"].as_u64(), Some(1), "{v}");
+    assert!(store.get("OldGone0=").await.unwrap().is_none(), "old: removed");
+    assert!(store.get("NewGone0=").await.unwrap().is_some(), "young: kept");
+    for id in &ids {
+        assert!(store.get(id).await.unwrap().is_some(), "{id} is live");
+    }
+    stack::eventually("both received", || async { received.lock().unwrap().len() == 2 }).await;
+}
+
+/// One table, two stages: a broadcast to one never posts to, nor removes, the other's
+/// connections (even with --min-age 0s, where any 410 would remove a record); --all-stages
+/// sends each to its own stage's endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stages_in_one_table_never_touch_each_other() {
+    let s = stack(Limits::default()).await;
+    let gw = aws_sdk_apigatewayv2::Client::new(&s.sdk);
+    gw.create_stage().api_id(&s.api_id).stage_name("dev").send().await.unwrap();
+    let (prod, prod_got) = clients_on(&s, "prod", "u", 3, "lobby").await;
+    let (dev, dev_got) = clients_on(&s, "dev", "u", 2, "lobby").await;
+    let store = s.store();
+    for id in &dev {
+        assert_eq!(store.get(id).await.unwrap().unwrap().stage.as_deref(), Some("dev"));
+    }
+    let env = wsadm_testkit::wsadm_env(&s.emulator.url());
+    let notice = r#"{"type":"notice"}"#;
+    for (who, delivered, skipped) in
+        [(vec!["--room", "lobby"], 3, 2), (vec!["--all"], 3, 2), (vec!["--user", "u0"], 1, 1)]
+    {
+        let before = connections_api_calls(&s).await;
+        let mut a = who.clone();
+        a.extend(["--message", notice, "--min-age", "0s", "-o", "json"]);
+        let v = wsadm(&env, &base_args(&a)).ok().json();
+        assert_eq!(v["delivered"].as_u64(), Some(delivered), "{who:?}: {v}");
+        assert_eq!((v["gone"].as_u64(), v["targets"].as_u64()), (Some(0), Some(delivered)), "{who:?}: {v}");
+        assert_eq!(v["skipped_other_stage"].as_u64(), Some(skipped), "{who:?}: {v}");
+        assert_eq!(v["skipped_by_stage"], json!({ "dev": skipped }), "{who:?}");
+        assert_eq!(connections_api_calls(&s).await - before, delivered, "{who:?}: no call for dev's connections");
+    }
+    for id in &dev {
+        assert!(store.get(id).await.unwrap().is_some(), "{id}: dev's record untouched");
+    }
+    stack::eventually("prod's deliveries", || async { prod_got.lock().unwrap().values().sum::<u32>() == 7 }).await;
+    assert!(dev_got.lock().unwrap().is_empty(), "nothing reached dev");
+
+    // --all-stages: each on its own stage's endpoint.
+    let v = wsadm(&env, &base_args(&["--all", "--all-stages", "--message", notice, "--min-age", "0s", "-o", "json"]))
+        .ok()
+        .json();
+    assert_eq!(
+        (v["targets"].as_u64(), v["delivered"].as_u64(), v["gone"].as_u64()),
+        (Some(5), Some(5), Some(0)),
+        "{v}"
+    );
+    assert_eq!(v["skipped_other_stage"].as_u64(), Some(0));
+    let stages: Vec<(String, u64)> = v["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["stage"].as_str().unwrap().to_string(), s["delivered"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(stages, vec![("prod".to_string(), 3), ("dev".to_string(), 2)]);
+    stack::eventually("dev's deliveries", || async { dev_got.lock().unwrap().values().sum::<u32>() == 2 }).await;
+    for id in &dev {
+        assert_eq!(dev_got.lock().unwrap().get(id), Some(&1), "{id} got it once, on its own stage");
+    }
+    // Ids given on the command line go to --stage; a 410 there keeps another stage's record.
+    let v = wsadm(&env, &base_args(&["--connection", &dev[0], "--message", notice, "--min-age", "0s", "-o", "json"]))
+        .ok()
+        .json();
+    assert_eq!((v["gone"].as_u64(), v["records_kept_other_stage"].as_u64()), (Some(1), Some(1)), "{v}");
+    assert!(store.get(&dev[0]).await.unwrap().is_some(), "kept");
+    assert!(prod.iter().all(|id| !dev.contains(id)));
+    let bad = wsadm(&env, &base_args(&["--connection", &dev[0], "--all-stages", "--message", notice]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+/// A gone record that could not be removed, a --report that could not be written, and an
+/// invalid id in the table each make the exit code partial (3), and the summary says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_and_delete_failures_reach_the_summary_and_the_exit_code() {
+    let s = stack(Limits::default()).await;
+    let (_ids, _received) = clients(&s, 3, "lobby").await;
+    let env = wsadm_testkit::wsadm_env(&s.emulator.url());
+    let msg = r#"{"type":"notice"}"#;
+
+    // Every target delivered, but the report file is full.
+    let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", msg, "--report", "/dev/full", "-o", "json"]));
+    let v = r.json();
+    assert_eq!((r.code, v["delivered"].as_u64()), (3, Some(3)), "{v}");
+    assert!(v["report_error"].as_str().is_some_and(|e| e.contains("space")), "{v}");
+
+    // A 410 whose record cannot be removed: the table named does not exist.
+    let mut a = vec!["broadcast", "--api", "chat", "--stage", "prod", "--table", "no-such-table"];
+    a.extend(["--connection", "Gone0000=", "--message", msg, "--min-age", "0s", "-o", "json"]);
+    let r = wsadm(&env, &a);
+    let v = r.json();
+    assert_eq!((r.code, v["gone"].as_u64(), v["records_delete_failed"].as_u64()), (3, Some(1), Some(1)), "{v}");
+    assert!(v["records_delete_error"].as_str().is_some_and(|e| !e.is_empty()), "{v}");
+
+    // An id in the table that is not a connection id: counted, named, never sent.
+    s.store().put_session(&record("not an id!", "eve", "lobby", "prod", now_ms() - 600_000)).await.unwrap();
+    let before = connections_api_calls(&s).await;
+    let r = wsadm(&env, &base_args(&["--all", "--message", msg, "-o", "json"]));
+    let v = r.json();
+    assert_eq!((r.code, v["delivered"].as_u64(), v["skipped_invalid_id"].as_u64()), (3, Some(3), Some(1)), "{v}");
+    assert_eq!(v["invalid_ids"], json!(["not an id!"]));
+    assert_eq!(connections_api_calls(&s).await - before, 3, "the invalid id was never sent");
+}

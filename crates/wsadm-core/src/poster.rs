@@ -532,24 +532,13 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-/// An error response sorted as the SDK path sorts it: by the AWS error type when there is
-/// one, else by the status.
+/// An error response sorted by its status first (see [`connections::classify_answer`]), with
+/// the AWS error type from `x-amzn-ErrorType` or the body's `__type`.
 fn classify_response(status: u16, error_type: Option<&str>, body: &[u8]) -> ConnError {
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let message = ["message", "Message"].iter().find_map(|k| v.get(*k).and_then(|m| m.as_str())).unwrap_or("");
     let code = error_type.or_else(|| v.get("__type").and_then(|t| t.as_str())).unwrap_or("");
-    if !code.is_empty() {
-        return connections::classify_code(code, message);
-    }
-    let message = if message.is_empty() { format!("HTTP {status}") } else { message.to_string() };
-    match status {
-        410 => ConnError::Gone,
-        401 | 403 => ConnError::Forbidden(message),
-        429 => ConnError::Throttled(message),
-        413 => ConnError::PayloadTooLarge,
-        500..=599 => ConnError::Transient(message),
-        _ => ConnError::Other(message),
-    }
+    connections::classify_answer(Some(status), code, message)
 }
 
 #[cfg(test)]
@@ -603,18 +592,24 @@ mod tests {
     }
 
     #[test]
-    fn errors_sort_by_type_then_status() {
+    fn errors_sort_by_status_then_type() {
         assert_eq!(classify_response(410, Some("GoneException"), br#"{"message":"x"}"#), ConnError::Gone);
         assert_eq!(classify_response(410, None, b""), ConnError::Gone);
         assert_eq!(
             classify_response(403, Some("ForbiddenException"), br#"{"message":"Forbidden"}"#),
-            ConnError::Forbidden("Forbidden".into())
+            ConnError::Forbidden("ForbiddenException: Forbidden".into())
         );
         assert_eq!(classify_response(403, None, b"<html>"), ConnError::Forbidden("HTTP 403".into()));
         assert!(matches!(classify_response(429, Some("LimitExceededException"), b"{}"), ConnError::Throttled(_)));
+        assert!(matches!(classify_response(429, Some("Unheard"), b"{}"), ConnError::Throttled(_)));
         assert!(matches!(classify_response(429, None, b""), ConnError::Throttled(_)));
         assert_eq!(classify_response(413, Some("PayloadTooLargeException"), b""), ConnError::PayloadTooLarge);
         assert!(matches!(classify_response(502, None, b"bad gateway"), ConnError::Transient(_)));
+        assert_eq!(
+            classify_response(500, None, br#"{"__type":"InternalServerErrorException","message":"boom"}"#),
+            ConnError::Transient("InternalServerErrorException: boom".into()),
+            "the type from the body"
+        );
         assert!(matches!(classify_response(400, Some("BadRequestException"), b"{}"), ConnError::Other(_)));
     }
 

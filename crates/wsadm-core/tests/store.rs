@@ -4,7 +4,7 @@
 use futures::TryStreamExt;
 use std::collections::BTreeSet;
 use wsadm_core::store::{
-    ensure_table, Admit, GoneRemoval, PutError, RateLimit, RoomError, ScanOptions, Session, SessionStore,
+    ensure_table, Admit, GoneRemoval, Member, PutError, RateLimit, RoomError, ScanOptions, Session, SessionStore,
     INDEX_BY_ROOM, INDEX_BY_USER, MAX_CONNECTION_SECS,
 };
 use wsadm_local::testing::{emulator_on, Engines};
@@ -235,6 +235,18 @@ async fn a_410_removes_only_records_past_the_minimum_age_and_frees_their_place(e
     let lobby: Vec<Session> = st.list_by_room("lobby").try_collect().await.unwrap();
     assert!(lobby.is_empty());
     assert_eq!(st.remove_gone("g1=", T0 + 30_000).await.unwrap(), GoneRemoval::NoRecord);
+    // A 410 from one stage's endpoint never removes another stage's record.
+    let mut dev = session("d1=", "dora", &["lobby"], T0);
+    dev.stage = Some("dev".into());
+    st.put_session(&dev).await.unwrap();
+    let members: Vec<Vec<Member>> = st.room_members_staged("lobby").try_collect().await.unwrap();
+    assert_eq!(members.concat(), vec![Member { connection_id: "d1=".into(), stage: Some("dev".into()) }]);
+    let later = T0 + 60_000;
+    let r = st.remove_gone_in_stage("d1=", later, 30_000, Some("prod")).await.unwrap();
+    assert_eq!(r, GoneRemoval::OtherStage("dev".into()));
+    assert!(st.get("d1=").await.unwrap().is_some(), "kept");
+    let r = st.remove_gone_in_stage("d1=", later, 30_000, Some("dev")).await.unwrap();
+    assert!(matches!(r, GoneRemoval::Removed(_)), "its own stage's 410: {r:?}");
 }
 
 async fn delete_pages_through_every_membership(engine: Engine) {

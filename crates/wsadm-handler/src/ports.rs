@@ -6,8 +6,9 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use wsadm_core::broadcast::GONE_MIN_AGE_MS;
 use wsadm_core::connections::ConnError;
-use wsadm_core::store::{Admit, GoneRemoval, PutError, RateLimit, RoomError, Session, SessionStore};
+use wsadm_core::store::{Admit, GoneRemoval, Member, PutError, RateLimit, RoomError, Session, SessionStore};
 use wsadm_core::Error;
 
 /// The session store as the handlers use it; [`SessionStore`] is the real one (see its
@@ -19,12 +20,13 @@ pub trait Store: Send + Sync {
     async fn get(&self, connection_id: &str) -> Result<Option<Session>, Error>;
     /// Removes the record, its memberships and its place among its user's connections.
     async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error>;
-    /// A 410's cleanup: removes the record unless it is too young (broadcast's rule).
-    async fn remove_gone(&self, connection_id: &str, now_ms: i64) -> Result<GoneRemoval, Error>;
+    /// A 410's cleanup, for a 410 from `stage`'s endpoint: removes the record unless it is too
+    /// young (broadcast's rule) or names another stage.
+    async fn remove_gone(&self, connection_id: &str, now_ms: i64, stage: Option<&str>) -> Result<GoneRemoval, Error>;
     async fn join(&self, connection_id: &str, room: &str, now_ms: i64, max_rooms: usize) -> Result<Session, RoomError>;
     async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, RoomError>;
-    /// The room's connection ids, page by page.
-    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>>;
+    /// The room's members with their stages, page by page.
+    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>>;
     /// Takes one `send` from the user's budget.
     async fn take_send_token(&self, user_id: &str, now_ms: i64, limit: RateLimit) -> Result<Admit, Error>;
     async fn touch(&self, connection_id: &str, now_ms: i64) -> Result<bool, Error>;
@@ -41,8 +43,8 @@ impl Store for SessionStore {
     async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error> {
         SessionStore::delete(self, connection_id).await
     }
-    async fn remove_gone(&self, connection_id: &str, now_ms: i64) -> Result<GoneRemoval, Error> {
-        SessionStore::remove_gone(self, connection_id, now_ms).await
+    async fn remove_gone(&self, connection_id: &str, now_ms: i64, stage: Option<&str>) -> Result<GoneRemoval, Error> {
+        SessionStore::remove_gone_in_stage(self, connection_id, now_ms, GONE_MIN_AGE_MS, stage).await
     }
     async fn join(&self, connection_id: &str, room: &str, now_ms: i64, max_rooms: usize) -> Result<Session, RoomError> {
         SessionStore::join(self, connection_id, room, now_ms, max_rooms).await
@@ -50,8 +52,8 @@ impl Store for SessionStore {
     async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, RoomError> {
         SessionStore::leave(self, connection_id, room).await
     }
-    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>> {
-        SessionStore::room_members(self, room).boxed()
+    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>> {
+        SessionStore::room_members_staged(self, room).boxed()
     }
     async fn take_send_token(&self, user_id: &str, now_ms: i64, limit: RateLimit) -> Result<Admit, Error> {
         SessionStore::take_send_token(self, user_id, now_ms, limit).await

@@ -156,3 +156,39 @@ async fn last_seen_is_written_at_most_once_a_minute() {
     assert_eq!(w.store.touches.load(Ordering::SeqCst), 2);
     assert_eq!(w.store.sessions.lock().unwrap()["A1="].last_seen_at, T0 + 61_000);
 }
+
+/// One send, to a room whose members include: one connected a moment ago (maybe still in
+/// `$connect`: its record kept on a 410), one old (removed on a 410), one of another stage
+/// sharing the table (not posted to at all), and one of another stage whose membership was
+/// written before memberships named a stage (posted, and its record kept on the 410: this
+/// stage's 410 says nothing about it).
+#[tokio::test]
+async fn a_410_removes_only_old_records_of_this_stage() {
+    let w = world(ChatConfig::default());
+    connect(&w, "A1=", "alice", Some("lobby")).await;
+    connect(&w, "OLD=", "olga", Some("lobby")).await;
+    let template = w.store.sessions.lock().unwrap()["OLD="].clone();
+    let add = |id: &str, stage: &str, connected_at: i64| {
+        let mut s = template.clone();
+        s.connection_id = id.into();
+        s.stage = Some(stage.into());
+        s.connected_at = connected_at;
+        w.store.sessions.lock().unwrap().insert(id.into(), s);
+    };
+    add("DEV=", "dev", T0);
+    add("LEG=", "dev", T0);
+    w.store.unstaged_memberships.lock().unwrap().insert("LEG=".into());
+    w.clock.set(T0 + 60_000);
+    add("NEW=", "prod", T0 + 59_000);
+    for id in ["OLD=", "DEV=", "LEG=", "NEW="] {
+        w.gw.script.lock().unwrap().insert(id.into(), vec![ConnError::Gone]);
+    }
+    let r = body(&w.chat.handle(&message_event("A1=", "send", r#"{"action":"send","room":"lobby","text":"x"}"#)).await);
+    assert_eq!((r["delivered"].as_u64(), r["gone"].as_u64(), r["failed"].as_u64()), (Some(0), Some(3), Some(0)), "{r}");
+    assert_eq!(w.gw.script.lock().unwrap()["DEV="].len(), 1, "dev's member was not posted to");
+    assert_eq!(
+        w.store.ids(),
+        BTreeSet::from(["A1=".into(), "DEV=".into(), "LEG=".into(), "NEW=".into()]),
+        "only the old one of this stage went"
+    );
+}

@@ -145,6 +145,10 @@ pub(super) fn membership_item(sn: &Session, room: &str, now_ms: i64) -> Item {
     item.insert("member".into(), s(&sn.user_id));
     item.insert("joinedAt".into(), n(now_ms));
     item.insert(TTL_ATTRIBUTE.into(), n(sn.expires_at));
+    // So a room's fan-out can tell the stages apart without reading every member's record.
+    if let Some(stage) = &sn.stage {
+        item.insert("stage".into(), s(stage));
+    }
     item
 }
 
@@ -170,7 +174,8 @@ mod tests {
         sn.stage = Some("prod".into());
         let item = session_item(&sn);
         assert_eq!(get_n(&item, TTL_ATTRIBUTE), Some(1_700_000_000 + 7200 + 900));
-        assert_eq!(session_from_item(&item), Some(sn));
+        assert_eq!(session_from_item(&item), Some(sn.clone()));
+        assert_eq!(get_s(&membership_item(&sn, "lobby", 1), "stage").as_deref(), Some("prod"), "fan-out reads it");
         // A membership item is not a session, nor is a per-user item.
         let mut m = key("abc=", "room#lobby");
         m.insert("room".into(), s("lobby"));

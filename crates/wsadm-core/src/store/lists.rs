@@ -9,6 +9,14 @@ use aws_sdk_dynamodb::types::{KeysAndAttributes, Select};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use std::collections::HashMap;
 
+/// A room's member, as its membership item names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub connection_id: String,
+    /// The connection's stage (None for memberships written before they carried one).
+    pub stage: Option<String>,
+}
+
 impl SessionStore {
     /// Every session, page by page (memory holds at most `segments` pages).
     pub fn list_all(&self, opts: ScanOptions) -> BoxStream<'static, Result<Session, Error>> {
@@ -78,6 +86,19 @@ impl SessionStore {
     pub fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>> {
         self.query_index(INDEX_BY_ROOM, "room", room)
             .map_ok(|items| items.iter().filter_map(|i| get_s(i, "connectionId")).collect())
+            .boxed()
+    }
+
+    /// The members of a room with the stage their membership names (a Query on `by-room`),
+    /// page by page.
+    pub fn room_members_staged(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>> {
+        self.query_index(INDEX_BY_ROOM, "room", room)
+            .map_ok(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| Some(Member { connection_id: get_s(i, "connectionId")?, stage: get_s(i, "stage") }))
+                    .collect()
+            })
             .boxed()
     }
 

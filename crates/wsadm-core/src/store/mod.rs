@@ -6,7 +6,7 @@
 //! | item | `connectionId` (hash) | `sk` (range) | other attributes |
 //! |---|---|---|---|
 //! | session | the id | `session` | `userId`, `rooms` (string set), `connectedAt`, `lastSeenAt` (epoch ms), `sourceIp`, `userAgent`, `stage`, `expiresAt` (epoch s, the TTL attribute), `disconnectStatus`, `disconnectReason`, `slot` (true: holds a place in its user's `conns`) |
-//! | membership | the id | `room#NAME` | `room`, `member` (user id), `joinedAt`, `expiresAt` |
+//! | membership | the id | `room#NAME` | `room`, `member` (user id), `stage` (the session's; older items have none), `joinedAt`, `expiresAt` |
 //! | a user's connections | `user#USER` | `conns` | `conns` (map: connection id -> epoch ms its place expires), `ver`, `expiresAt` ([`slots`]) |
 //! | a user's send budget | `user#USER` | `rate` | `tokens` (thousandths of a message), `at` (epoch ms), `ver`, `expiresAt` ([`rate`]) |
 //!
@@ -29,6 +29,7 @@ pub mod slots;
 mod table;
 
 pub use item::{session_from_item, validate_room, Session};
+pub use lists::Member;
 pub use rate::{Admit, RateLimit};
 pub use rooms::RoomError;
 pub use sessions::{GoneRemoval, PutError};

@@ -32,6 +32,9 @@ pub enum GoneRemoval {
     Removed(Box<Session>),
     /// Left alone: younger than the minimum age, its connection may still be in `$connect`.
     TooNew,
+    /// Left alone: the record is of another stage (named), so the 410 came from asking the
+    /// wrong stage's endpoint and says nothing about the connection.
+    OtherStage(String),
     /// There was no session record (stray memberships, if any, were removed).
     NoRecord,
 }
@@ -185,7 +188,22 @@ impl SessionStore {
         now_ms: i64,
         min_age_ms: i64,
     ) -> Result<GoneRemoval, Error> {
+        self.remove_gone_in_stage(connection_id, now_ms, min_age_ms, None).await
+    }
+
+    /// [`Self::remove_gone_older_than`] for a 410 from `stage`'s endpoint: a record that names
+    /// another stage is kept (a record without a stage, or no `stage` given, is not compared).
+    pub async fn remove_gone_in_stage(
+        &self,
+        connection_id: &str,
+        now_ms: i64,
+        min_age_ms: i64,
+        stage: Option<&str>,
+    ) -> Result<GoneRemoval, Error> {
         match self.get(connection_id).await? {
+            Some(Session { stage: Some(theirs), .. }) if stage.is_some_and(|s| s != theirs) => {
+                Ok(GoneRemoval::OtherStage(theirs))
+            }
             Some(sn) if !gone_record_removable(sn.connected_at, now_ms, min_age_ms) => Ok(GoneRemoval::TooNew),
             Some(_) => Ok(self
                 .delete(connection_id)

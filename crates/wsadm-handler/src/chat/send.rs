@@ -2,7 +2,9 @@
 //! members through @connections, with bounded concurrency. A 410 removes that member's record
 //! by the same minimum-age rule as broadcast and prune ([`SessionStore::remove_gone`]
 //! applies [`wsadm_core::broadcast::gone_record_removable`]): a member still in `$connect`
-//! answers 410 too.
+//! answers 410 too. One table may serve several stages: members of another stage are not posted
+//! to (their membership names their stage), and a 410 never removes a record of another stage
+//! (memberships written before they named a stage are tried on this stage's endpoint).
 //!
 //! [`SessionStore::remove_gone`]: wsadm_core::store::SessionStore::remove_gone
 
@@ -14,7 +16,7 @@ use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
 use wsadm_core::connections::ConnError;
-use wsadm_core::store::{Admit, GoneRemoval};
+use wsadm_core::store::{Admit, GoneRemoval, Member};
 
 /// The largest PostToConnection payload.
 const MAX_POST_BYTES: usize = 128 * 1024;
@@ -95,18 +97,26 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         now: i64,
     ) -> Result<Fanout, wsadm_core::Error> {
         let endpoint = self.endpoint(ev);
+        let stage = ev.request_context.stage.as_deref();
         let mut total = Fanout::default();
         let mut pages = self.store.room_members(room);
         while let Some(page) = pages.try_next().await? {
-            let results: Vec<Result<(), ConnError>> = futures::stream::iter(page.into_iter().filter(|id| id != sender))
+            // Not the sender, nor a member of another stage sharing the table (this stage's
+            // endpoint would answer 410 for it); members recorded without a stage are tried.
+            let here = |m: &Member| m.stage.as_deref().is_none_or(|s| stage.is_none_or(|mine| s == mine));
+            let ids = page.into_iter().filter(|m| m.connection_id != sender && here(m)).map(|m| m.connection_id);
+            let results: Vec<Result<(), ConnError>> = futures::stream::iter(ids)
                 .map(|id| {
                     let endpoint = &endpoint;
                     async move {
                         let r = self.post_with_retry(endpoint, &id, data).await;
                         match &r {
-                            Err(ConnError::Gone) => match self.store.remove_gone(&id, now).await {
+                            Err(ConnError::Gone) => match self.store.remove_gone(&id, now, stage).await {
                                 Ok(GoneRemoval::TooNew) => {
                                     tracing::debug!(connection_id = %id, "410 for a connection still connecting: record kept")
+                                }
+                                Ok(GoneRemoval::OtherStage(theirs)) => {
+                                    tracing::debug!(connection_id = %id, stage = %theirs, "410 for a member of another stage: record kept")
                                 }
                                 Ok(_) => {}
                                 Err(e) => {

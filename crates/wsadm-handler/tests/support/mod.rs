@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use wsadm_core::broadcast::{gone_record_removable, GONE_MIN_AGE_MS};
 use wsadm_core::connections::ConnError;
 use wsadm_core::store::rate::{take, Bucket};
-use wsadm_core::store::{Admit, GoneRemoval, PutError, RateLimit, RoomError, Session, MAX_CONNECTION_SECS};
+use wsadm_core::store::{Admit, GoneRemoval, Member, PutError, RateLimit, RoomError, Session, MAX_CONNECTION_SECS};
 use wsadm_core::Error;
 use wsadm_handler::chat::{Chat, ChatConfig, Reply};
 use wsadm_handler::ports::{Clock, Gateway, Store};
@@ -31,6 +31,8 @@ pub struct FakeStore {
     /// `leave` fails (its membership delete could not be done).
     pub leave_fails: Arc<AtomicBool>,
     pub touches: Arc<AtomicUsize>,
+    /// Connections whose memberships name no stage (written before memberships carried one).
+    pub unstaged_memberships: Arc<Mutex<BTreeSet<String>>>,
 }
 
 pub fn outage() -> Error {
@@ -84,11 +86,14 @@ impl Store for FakeStore {
         self.check()?;
         Ok(self.sessions.lock().unwrap().remove(id))
     }
-    async fn remove_gone(&self, id: &str, now: i64) -> Result<GoneRemoval, Error> {
+    async fn remove_gone(&self, id: &str, now: i64, stage: Option<&str>) -> Result<GoneRemoval, Error> {
         self.check()?;
         let mut m = self.sessions.lock().unwrap();
         Ok(match m.get(id) {
             None => GoneRemoval::NoRecord,
+            Some(Session { stage: Some(theirs), .. }) if stage.is_some_and(|s| s != theirs) => {
+                GoneRemoval::OtherStage(theirs.clone())
+            }
             Some(s) if !gone_record_removable(s.connected_at, now, GONE_MIN_AGE_MS) => GoneRemoval::TooNew,
             Some(_) => GoneRemoval::Removed(Box::new(m.remove(id).unwrap())),
         })
@@ -114,10 +119,17 @@ impl Store for FakeStore {
         s.rooms.remove(room);
         Ok(s.clone())
     }
-    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>> {
+    fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>> {
         let r = self.check().map(|_| {
             let m = self.sessions.lock().unwrap();
-            m.values().filter(|s| s.rooms.contains(room)).map(|s| s.connection_id.clone()).collect::<Vec<_>>()
+            let unstaged = self.unstaged_memberships.lock().unwrap();
+            m.values()
+                .filter(|s| s.rooms.contains(room))
+                .map(|s| Member {
+                    connection_id: s.connection_id.clone(),
+                    stage: s.stage.clone().filter(|_| !unstaged.contains(&s.connection_id)),
+                })
+                .collect::<Vec<_>>()
         });
         // Two pages, to exercise paging.
         match r {

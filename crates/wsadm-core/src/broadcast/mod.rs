@@ -1,11 +1,18 @@
-//! Fan-out to many connections through @connections: bounded, adaptive concurrency under a
-//! rate cap; 429 backs that connection off (jittered exponential) and lowers the sending rate
-//! (additive increase, multiplicative decrease); 5xx and timeouts are retried up to a limit;
-//! 410 means gone (the caller deletes that record); 403 and 413 stop the whole broadcast.
-//! Every target ends with exactly one outcome, also when stopped early.
+//! Fan-out to many connections through @connections: bounded concurrency under a rate cap;
+//! a 429 backs that connection off (jittered exponential) and lowers the sending rate (see
+//! [`rate`]: additive increase per unit of time, multiplicative decrease); 5xx and timeouts
+//! are retried up to a limit; 410 means gone (the caller removes that record, if old enough);
+//! 403 and 413 stop the whole broadcast (the answers are sorted by HTTP status first:
+//! [`crate::connections::classify_answer`]). Every target ends with exactly one outcome, also
+//! when stopped early.
+
+pub mod rate;
+
+pub use rate::{backoff, Aimd};
 
 use crate::connections::ConnError;
 use async_trait::async_trait;
+use rate::Pacer;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -115,62 +122,6 @@ pub struct Totals {
     pub not_attempted: u64,
 }
 
-/// The additive-increase / multiplicative-decrease rate controller.
-#[derive(Debug, Clone)]
-pub struct Aimd {
-    pub rate: f64,
-    max: f64,
-    min: f64,
-    last_decrease: Option<Instant>,
-}
-
-/// 429s that arrive together are one congestion signal: decrease at most once per window.
-const DECREASE_WINDOW: Duration = Duration::from_millis(100);
-
-impl Aimd {
-    pub fn new(max: f64) -> Self {
-        Aimd { rate: max, max, min: (max / 100.0).max(1.0), last_decrease: None }
-    }
-    /// A 429 at `now`: back off by 30%, once per window.
-    pub fn on_throttle(&mut self, now: Instant) {
-        if self.last_decrease.is_some_and(|t| now.saturating_duration_since(t) < DECREASE_WINDOW) {
-            return;
-        }
-        self.last_decrease = Some(now);
-        self.rate = (self.rate * 0.7).max(self.min);
-    }
-    /// A success: climb back (0.1% of the cap per success, so a full-rate second restores it).
-    pub fn on_success(&mut self) {
-        self.rate = (self.rate + self.max / 1_000.0).min(self.max);
-    }
-}
-
-/// Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^attempt)].
-pub fn backoff(attempt: u32, base: Duration, cap: Duration, unit: f64) -> Duration {
-    let exp = base.as_secs_f64() * 2f64.powi(attempt.min(20) as i32);
-    Duration::from_secs_f64(exp.min(cap.as_secs_f64()) * unit.clamp(0.0, 1.0))
-}
-
-struct Pacer {
-    aimd: Aimd,
-    next_slot: Instant,
-}
-
-/// Calls whose slot is this close are started together (fewer wake-ups at high rates).
-const PACING_SLACK: Duration = Duration::from_millis(2);
-
-impl Pacer {
-    /// Takes the next slot if it is due by `now` (within the slack); otherwise says when it is.
-    fn take(&mut self, now: Instant) -> Result<(), Instant> {
-        if self.next_slot > now + PACING_SLACK {
-            return Err(self.next_slot);
-        }
-        let earliest = now.checked_sub(PACING_SLACK).unwrap_or(now);
-        self.next_slot = self.next_slot.max(earliest) + Duration::from_secs_f64(1.0 / self.aimd.rate.max(0.001));
-        Ok(())
-    }
-}
-
 /// Where and how to send: the parts of a broadcast besides its targets and message.
 pub struct Sender {
     pub poster: Arc<dyn Poster>,
@@ -183,12 +134,18 @@ pub struct Sender {
 
 /// One call, and the removal of a gone connection's record before it reports (so the
 /// summary's "gone" are removed records).
-async fn call(sender: Arc<Sender>, data: Arc<[u8]>, id: String, attempts: u32) -> (String, u32, Result<(), ConnError>) {
+async fn call(
+    sender: Arc<Sender>,
+    data: Arc<[u8]>,
+    id: String,
+    attempts: u32,
+) -> (String, u32, Instant, Result<(), ConnError>) {
+    let sent_at = Instant::now();
     let r = sender.poster.post(&id, &data).await;
     if let Err(ConnError::Gone) = r {
         sender.on_gone.gone(&id).await;
     }
-    (id, attempts + 1, r)
+    (id, attempts + 1, sent_at, r)
 }
 
 /// Sends `data` to every target; results come back in completion order, one per target.
@@ -211,7 +168,8 @@ pub async fn run(
     // Targets backing off after a 429/5xx: (due, sequence, id, attempts), earliest first.
     let mut waiting: BinaryHeap<Reverse<(Instant, u64, String, u32)>> = BinaryHeap::new();
     let mut seq = 0u64;
-    let mut pacer = Pacer { aimd: Aimd::new(opts.max_rps), next_slot: Instant::now() };
+    let started = Instant::now();
+    let mut pacer = Pacer::new(Aimd::new(opts.max_rps, started), started);
     progress.rate_milli.store((opts.max_rps * 1000.0) as u64, Ordering::Relaxed);
     let mut totals = Totals { targets: total, ..Totals::default() };
     let mut stopped: Option<Stop> = None;
@@ -273,16 +231,17 @@ pub async fn run(
             _ = &mut timer, if wake.is_some() => continue,
             _ = stop_check.tick() => continue,
         };
-        let Some((id, attempts, r)) = joined else { continue };
+        let Some((id, attempts, sent_at, r)) = joined else { continue };
         match &r {
             Err(ConnError::Throttled(_)) => {
-                pacer.aimd.on_throttle(Instant::now());
+                pacer.aimd.on_throttle(Instant::now(), sent_at);
                 progress.throttled.fetch_add(1, Ordering::Relaxed);
             }
-            Ok(()) => pacer.aimd.on_success(),
+            // The throttle let these through: the rate was accepted.
+            Ok(()) | Err(ConnError::Gone) => pacer.aimd.on_success(Instant::now()),
             _ => {}
         }
-        progress.rate_milli.store((pacer.aimd.rate * 1000.0) as u64, Ordering::Relaxed);
+        progress.rate_milli.store((pacer.aimd.rate() * 1000.0) as u64, Ordering::Relaxed);
         match r {
             Ok(()) => {
                 progress.delivered.fetch_add(1, Ordering::Relaxed);
@@ -423,6 +382,19 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn payload_too_large_fails_once_and_stops() {
+        let fake = Arc::new(Fake::default());
+        fake.script.lock().unwrap().insert("c0=".into(), vec![ConnError::PayloadTooLarge; 5]);
+        let (t, stop, results, gone) = go(fake, 1000, Arc::new(AtomicBool::new(false))).await;
+        assert_eq!(stop, Some(Stop::PayloadTooLarge));
+        let c0 = results.iter().find(|r| r.connection_id == "c0=").unwrap();
+        assert_eq!((c0.outcome, c0.attempts), (Outcome::Failed, 1), "never retried");
+        assert_eq!(t.delivered + t.gone + t.failed + t.not_attempted, 1000);
+        assert!(t.not_attempted > 900, "{t:?}");
+        assert!(gone.0.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
     async fn interrupt_waits_for_inflight_and_accounts_exactly() {
         let fake = Arc::new(Fake::default());
         let stop = Arc::new(AtomicBool::new(false));
@@ -470,32 +442,5 @@ mod tests {
         assert!(gone_record_removable(t0, t0 + GONE_MIN_AGE_MS, GONE_MIN_AGE_MS));
         assert!(!gone_record_removable(t0, t0 - 5_000, GONE_MIN_AGE_MS), "a clock behind the record's");
         assert!(gone_record_removable(t0, t0, 0), "no minimum: any 410 removes");
-    }
-
-    #[test]
-    fn aimd_and_backoff() {
-        let mut a = Aimd::new(1000.0);
-        let t0 = Instant::now();
-        a.on_throttle(t0);
-        assert_eq!(a.rate, 700.0);
-        a.on_throttle(t0 + Duration::from_millis(50));
-        assert_eq!(a.rate, 700.0, "a burst of 429s is one signal");
-        for i in 1..100 {
-            a.on_throttle(t0 + Duration::from_millis(100 * i));
-        }
-        assert_eq!(a.rate, 10.0, "floor at 1% of the cap");
-        for _ in 0..500 {
-            a.on_success();
-        }
-        assert!((a.rate - 510.0).abs() < 1e-6, "+0.1% of the cap per success: {}", a.rate);
-        for _ in 0..200_000 {
-            a.on_success();
-        }
-        assert_eq!(a.rate, 1000.0, "back to the cap, never above");
-        let b = |n, u| backoff(n, Duration::from_millis(50), Duration::from_secs(5), u);
-        assert_eq!(b(0, 1.0), Duration::from_millis(50));
-        assert_eq!(b(3, 1.0), Duration::from_millis(400));
-        assert_eq!(b(30, 1.0), Duration::from_secs(5));
-        assert_eq!(b(3, 0.0), Duration::ZERO);
     }
 }
