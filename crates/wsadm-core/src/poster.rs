@@ -76,6 +76,9 @@ impl Conn {
     async fn call(&mut self, request: &[u8]) -> Result<Answer, ConnFailure> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         self.io.write_all(request).await.map_err(|e| ConnFailure::ClosedBeforeAnswer(e.to_string()))?;
+        // Over TLS the end of the request can wait in the TLS buffer when the socket was full:
+        // without a flush the server never sees it and the call hangs until the read timeout.
+        self.io.flush().await.map_err(|e| ConnFailure::ClosedBeforeAnswer(e.to_string()))?;
         self.buf.clear();
         let (status, error_type, mut reusable, length, chunked) = loop {
             let mut headers = [httparse::EMPTY_HEADER; 32];

@@ -106,8 +106,21 @@ impl DynamoDb {
     }
 
     async fn fast(&self, headers: &HeaderMap, op: &str, body: Bytes) -> Answer {
-        let Ok(mut input) = serde_json::from_slice::<Value>(&body) else {
-            return self.send(headers, op, body).await;
+        // Item operations pass as they are: only table operations are read.
+        let table_op = matches!(
+            op,
+            "DescribeTimeToLive"
+                | "UpdateTimeToLive"
+                | "DescribeContinuousBackups"
+                | "UpdateContinuousBackups"
+                | "CreateTable"
+                | "UpdateTable"
+                | "DescribeTable"
+                | "DeleteTable"
+        );
+        let input = if table_op { serde_json::from_slice::<Value>(&body).ok() } else { None };
+        let Some(mut input) = input else {
+            return self.pass(headers, op, body).await;
         };
         let table = input.get("TableName").and_then(Value::as_str).unwrap_or_default().to_string();
         match op {
@@ -174,20 +187,23 @@ impl DynamoDb {
                 }
                 a
             }
-            _ => {
-                let a = self.send(headers, op, body).await;
-                if a.error_type().as_deref() == Some("UnknownOperationException") {
-                    return ddb_error(
-                        "UnknownOperationException",
-                        &format!(
-                            "{op} is not implemented by the local DynamoDB engine (dynalite); \
-                             run `wsadm local --dynamodb-engine moto` to use it, at moto's speed"
-                        ),
-                    );
-                }
-                a
-            }
+            _ => self.pass(headers, op, body).await,
         }
+    }
+
+    /// Any other operation, as it is; what the engine does not know is named with the way out.
+    async fn pass(&self, headers: &HeaderMap, op: &str, body: Bytes) -> Answer {
+        let a = self.send(headers, op, body).await;
+        if a.error_type().as_deref() == Some("UnknownOperationException") {
+            return ddb_error(
+                "UnknownOperationException",
+                &format!(
+                    "{op} is not implemented by the local DynamoDB engine (dynalite); \
+                     run `wsadm local --dynamodb-engine moto` to use it, at moto's speed"
+                ),
+            );
+        }
+        a
     }
 
     /// TTL and point-in-time recovery, answered here for a table the engine has.
