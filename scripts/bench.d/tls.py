@@ -5,7 +5,7 @@ stack's clients, each verified by the clients' own counts:
      boto3 and the Node SDK (the AWS sample's Promise.all) send the same 100-byte message over TLS;
   2. the account throttle at 2,000 rps (burst 2,000) and 30 ms per call: sustained rate, 429s, failures.
 Writes bench/tls.md and bench/tls.json. Everything runs on 127.0.0.1; nothing reaches AWS.
-Sizes: BENCH_TLS_CLIENTS (10000).
+Sizes: BENCH_TLS_CLIENTS (10000); BENCH_TLS_PARTS (delivery,throttled).
 """
 import json
 import os
@@ -185,7 +185,13 @@ def report(R):
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
     R = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    parts = os.environ.get("BENCH_TLS_PARTS", "delivery,throttled").split(",")
+    if parts != ["delivery", "throttled"] and (OUT / "tls.json").exists():
+        R = json.loads((OUT / "tls.json").read_text())  # a partial run updates the last full one
+        R.setdefault("updated", []).append({"at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "parts": parts})
     for name, fn in (("delivery", delivery), ("throttled", throttled)):
+        if name not in parts:
+            continue
         try:
             R[name] = fn(CLIENTS)
         except Exception as e:  # noqa: BLE001 - report what was measured

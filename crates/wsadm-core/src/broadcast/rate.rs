@@ -32,6 +32,11 @@ pub struct Aimd {
     ok_in_window: bool,
     throttled_in_window: bool,
     last_decrease: Option<Instant>,
+    /// Calls started in the current window, and the rate they were started at in the last
+    /// full window: when other limits (concurrency, latency) hold the calls below the nominal
+    /// rate, a cut starts from what was really sent.
+    started_in_window: u64,
+    sent_rate: Option<f64>,
 }
 
 impl Aimd {
@@ -46,6 +51,8 @@ impl Aimd {
             ok_in_window: false,
             throttled_in_window: false,
             last_decrease: None,
+            started_in_window: 0,
+            sent_rate: None,
         }
     }
 
@@ -67,7 +74,16 @@ impl Aimd {
         self.ok_in_window = false;
         self.throttled_in_window = false;
         let windows = u32::try_from(elapsed.as_nanos() / WINDOW.as_nanos()).unwrap_or(u32::MAX);
+        // Only a window right behind us tells the rate now.
+        self.sent_rate = (windows == 1).then(|| self.started_in_window as f64 / WINDOW.as_secs_f64());
+        self.started_in_window = 0;
         self.window_start += WINDOW.saturating_mul(windows);
+    }
+
+    /// A call started at `now`.
+    pub fn on_start(&mut self, now: Instant) {
+        self.roll(now);
+        self.started_in_window += 1;
     }
 
     /// A call answered without a throttle at `now`.
@@ -87,7 +103,8 @@ impl Aimd {
             }
         }
         self.last_decrease = Some(now);
-        self.rate = (self.rate * DECREASE).max(self.min);
+        let sent = self.sent_rate.filter(|r| *r > 0.0).map_or(self.rate, |r| r.min(self.rate));
+        self.rate = (sent * DECREASE).max(self.min);
     }
 }
 
@@ -117,6 +134,7 @@ impl Pacer {
         if self.next_slot > now + PACING_SLACK {
             return Err(self.next_slot);
         }
+        self.aimd.on_start(now);
         let earliest = now.checked_sub(PACING_SLACK).unwrap_or(now);
         self.next_slot = self.next_slot.max(earliest) + Duration::from_secs_f64(1.0 / self.aimd.rate().max(0.001));
         Ok(())
@@ -169,6 +187,19 @@ mod tests {
             a.on_throttle(t0 + 310 * MS + WINDOW * i, t0 + 310 * MS + WINDOW * i);
         }
         assert!((a.rate() - 10.0).abs() < 1e-9, "floor at 1% of the cap: {}", a.rate());
+    }
+
+    #[test]
+    fn a_cut_starts_from_the_rate_really_sent() {
+        let t0 = Instant::now();
+        let mut a = Aimd::new(10_000.0, t0);
+        // Other limits hold the calls at 2,000/s although the nominal rate is 10,000.
+        for i in 0..200 {
+            a.on_start(t0 + Duration::from_micros(i * 500));
+        }
+        a.on_start(t0 + 100 * MS);
+        a.on_throttle(t0 + 110 * MS, t0 + 105 * MS);
+        assert!((a.rate() - 1_700.0).abs() < 1e-9, "85% of the 2,000/s sent, not of 10,000: {}", a.rate());
     }
 
     #[test]
