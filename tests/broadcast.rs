@@ -24,16 +24,7 @@ async fn clients(s: &stack::Stack, n: usize, room: &str) -> (Vec<String>, Receiv
         send(&mut ws, json!({"action":"whoami"})).await;
         let id = recv(&mut ws).await["connectionId"].as_str().unwrap().to_string();
         ids.push(id.clone());
-        let received = received.clone();
-        tokio::spawn(async move {
-            while let Some(Ok(m)) = ws.next().await {
-                if let Message::Text(t) = m {
-                    if serde_json::from_str::<Value>(&t).is_ok_and(|v| v["type"] == "notice") {
-                        *received.lock().unwrap().entry(id.clone()).or_default() += 1;
-                    }
-                }
-            }
-        });
+        count_notices(ws, id, received.clone());
     }
     (ids, received)
 }
@@ -231,16 +222,7 @@ async fn clients_on(s: &stack::Stack, stage: &str, prefix: &str, n: usize, room:
         send(&mut ws, json!({"action":"whoami"})).await;
         let id = recv(&mut ws).await["connectionId"].as_str().unwrap().to_string();
         ids.push(id.clone());
-        let received = received.clone();
-        tokio::spawn(async move {
-            while let Some(Ok(m)) = ws.next().await {
-                if let Message::Text(t) = m {
-                    if serde_json::from_str::<Value>(&t).is_ok_and(|v| v["type"] == "notice") {
-                        *received.lock().unwrap().entry(id.clone()).or_default() += 1;
-                    }
-                }
-            }
-        });
+        count_notices(ws, id, received.clone());
     }
     (ids, received)
 }
@@ -382,4 +364,20 @@ async fn report_and_delete_failures_reach_the_summary_and_the_exit_code() {
     assert_eq!((r.code, v["delivered"].as_u64(), v["skipped_invalid_id"].as_u64()), (3, Some(3), Some(1)), "{v}");
     assert_eq!(v["invalid_ids"], json!(["not an id!"]));
     assert_eq!(connections_api_calls(&s).await - before, 3, "the invalid id was never sent");
+}
+
+/// Counts, per connection id, the `notice` frames `ws` receives, until it closes.
+fn count_notices<S>(mut ws: S, id: String, received: Received)
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
+        while let Some(Ok(m)) = ws.next().await {
+            if let Message::Text(t) = m {
+                if serde_json::from_str::<Value>(&t).is_ok_and(|v| v["type"] == "notice") {
+                    *received.lock().unwrap().entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+    });
 }

@@ -161,3 +161,21 @@ async fn expired_items_disappear_within_the_sweep_interval() {
     }
     assert_eq!(keys().await, ["ancient", "future", "none", "text"]);
 }
+
+#[tokio::test]
+async fn a_request_over_dynamodbs_16_mb_is_refused_not_buffered() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (_engines, emulator) = emulator_on(Limits::default(), true).await;
+    let mut s = tokio::net::TcpStream::connect(emulator.addr).await.unwrap();
+    let len = 17 * 1024 * 1024;
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {len}\r\n\r\n",
+        emulator.addr
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    // The answer may come before the whole body is sent: the server stops reading at the bound.
+    let _ = s.write_all(&vec![b' '; len]).await;
+    let mut answer = vec![0u8; 12];
+    s.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 413");
+}

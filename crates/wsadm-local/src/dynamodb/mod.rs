@@ -51,6 +51,8 @@ pub struct DynamoDb {
 }
 
 const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+/// DynamoDB's largest request (BatchWriteItem: 25 items of 400 KB, with room to spare).
+const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 
 /// The DynamoDB operation a request is for (its `X-Amz-Target`), if it is one.
 pub fn operation(headers: &HeaderMap) -> Option<&str> {
@@ -86,9 +88,14 @@ impl DynamoDb {
     pub async fn handle(&self, req: Request<Incoming>) -> Response<ResponseBody> {
         let (parts, body) = req.into_parts();
         let op = operation(&parts.headers).unwrap_or_default().to_string();
-        let body = match body.collect().await {
+        // DynamoDB takes requests of at most 16 MB; a larger one is refused, never buffered.
+        let body = match http_body_util::Limited::new(body, MAX_REQUEST_BYTES).collect().await {
             Ok(b) => b.to_bytes(),
-            Err(e) => return ddb_error("SerializationException", &e.to_string()).response(),
+            Err(e) => {
+                let mut a = ddb_error("ValidationException", &format!("the request could not be read: {e}"));
+                a.set_status(hyper::StatusCode::PAYLOAD_TOO_LARGE);
+                return a.response();
+            }
         };
         let headers = parts.headers;
         let answer = match &self.engine {

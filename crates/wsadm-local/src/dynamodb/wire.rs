@@ -33,6 +33,10 @@ impl Answer {
         a
     }
 
+    pub fn set_status(&mut self, status: StatusCode) {
+        self.status = status;
+    }
+
     pub fn ok(&self) -> bool {
         self.status.is_success()
     }
