@@ -34,7 +34,10 @@ pub fn spawn(front: Arc<DynamoDb>, engine: Client, every: Duration) -> tokio::ta
 
 /// Deletes the items of `table` expired at `now`; returns how many.
 pub async fn sweep(ddb: &Client, table: &str, attr: &str, now: i64) -> Result<usize, String> {
-    let err = |e: &dyn std::fmt::Display| e.to_string();
+    // The error's whole chain (an SDK error's own text is only "service error").
+    fn err<E: std::error::Error>(e: &E) -> String {
+        aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
+    }
     let described = ddb.describe_table().table_name(table).send().await.map_err(|e| err(&e))?;
     let keys: Vec<String> = described
         .table()
