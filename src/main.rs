@@ -195,6 +195,24 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
     .await
 }
 
+/// The Lambda runtime loop; an error here is an init error the runtime reports.
+fn lambda_bootstrap() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("bootstrap: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(wsadm_handler::runtime::run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bootstrap: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Where the AWS calls went, for "cannot reach" errors.
 fn endpoint_detail(ctx: &Ctx) -> String {
     let g = &ctx.global;
@@ -208,6 +226,10 @@ fn endpoint_detail(ctx: &Ctx) -> String {
 }
 
 fn main() -> ExitCode {
+    // Zipped as a function's `bootstrap`, wsadm is the chat stack's handler (see provision).
+    if wsadm_handler::runtime::started_as_bootstrap() {
+        return lambda_bootstrap();
+    }
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
     let printer = Printer::new(cli.global.output, cli.global.no_color);

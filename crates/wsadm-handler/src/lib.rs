@@ -6,3 +6,4 @@ pub mod auth;
 pub mod chat;
 pub mod lambda;
 pub mod ports;
+pub mod runtime;

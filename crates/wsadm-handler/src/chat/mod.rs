@@ -17,7 +17,7 @@
 //! | `WSADM_MAX_CONNECTIONS_PER_USER` | per-user connection cap, exact under concurrency (0 = none; at most 1000) | 10 |
 //! | `WSADM_MAX_TEXT_BYTES` | largest `send` text (1-32768; above is refused at start) | 4096 |
 //! | `WSADM_FANOUT_CONCURRENCY` | @connections calls in flight per `send` (1-1024) | 32 |
-//! | `WSADM_MANAGEMENT_ENDPOINT` | @connections endpoint (default `https://{domainName}/{stage}` from the event) | |
+//! | `WSADM_MANAGEMENT_ENDPOINT` | @connections endpoint (default `https://{domainName}/{stage}` from the event); `{domainName}`, `{stage}` and `{apiId}` are replaced by the event's | |
 //! | `WSADM_PUBLIC_ROOMS` | rooms anyone may join: comma list of names, `prefix*`, or `*` (every room); set but empty = none; `dm:` rooms are never public | `*` |
 //! | `WSADM_MAX_ROOMS_PER_CONNECTION` | rooms one connection may be in (1-100), a condition on the write | 20 |
 //! | `WSADM_USER_RATE` | `send` messages per second per user, over all their connections (0 = off) | 10 |
@@ -195,15 +195,17 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
     }
 
     fn endpoint(&self, ev: &ApiGatewayWebsocketProxyRequest) -> String {
-        if let Some(e) = &self.config.management_endpoint {
-            return e.clone();
-        }
         let ctx = &ev.request_context;
-        format!(
-            "https://{}/{}",
-            ctx.domain_name.as_deref().unwrap_or_default(),
-            ctx.stage.as_deref().unwrap_or_default()
-        )
+        let (domain, stage) =
+            (ctx.domain_name.as_deref().unwrap_or_default(), ctx.stage.as_deref().unwrap_or_default());
+        match &self.config.management_endpoint {
+            // A template serves every stage and API the function is attached to.
+            Some(e) => e
+                .replace("{domainName}", domain)
+                .replace("{stage}", stage)
+                .replace("{apiId}", ctx.apiid.as_deref().unwrap_or_default()),
+            None => format!("https://{domain}/{stage}"),
+        }
     }
 
     /// The room policy for this event's user (see [`rooms`]).
