@@ -47,6 +47,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
             cand destroy 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
             cand audit 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
+            cand handlers 'Build the chat stack''s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)'
             cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -646,7 +647,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --public-rooms 'Rooms anyone may join: comma-separated names, NAME* for a prefix, * for every room, '''' for none (dm:A:B rooms are only ever open to A and B)'
             cand --max-rooms 'Rooms one connection may be in at once (1-100)'
             cand --user-rate 'Messages one user may send per second over all of their connections, and the burst (0:0 = no per-user limit)'
-            cand --handler-zip 'The handlers'' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]'
+            cand --handler-zip 'The handlers'' Lambda zip [default: dist/wsadm-handler-ARCH.zip if present, else the zip `wsadm handlers build --arch ARCH` made, else this wsadm itself as `bootstrap` (Linux, same architecture)]'
             cand --architecture 'CPU architecture of the functions (must match the zip)'
             cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
             cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
@@ -724,6 +725,63 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'wsadm;handlers'= {
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand build 'Cross-build the handlers with cargo-lambda into wsadm''s cache, where provision finds them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsadm;handlers;build'= {
+            cand --arch 'The functions'' CPU architecture'
+            cand --source 'A wsadm checkout to compile [default: the one around the working directory, else the published crate]'
+            cand --out 'Where to write the zip [default: the cache, where provision looks]'
+            cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'
+            cand --region 'AWS region, e.g. eu-west-1 [env: AWS_REGION]'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]'
+            cand --connect-timeout 'Seconds to wait for a TCP connection before giving up'
+            cand --read-timeout 'Seconds to wait for a response before giving up'
+            cand --api 'The WebSocket API, by name or id'
+            cand --stage 'The stage (defaults to the API''s only stage)'
+            cand --domain 'Custom domain serving the stage, with its base path: chat.example.com/v1'
+            cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
+            cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
+            cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+            cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+            cand -y 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsadm;handlers;help'= {
+            cand build 'Cross-build the handlers with cargo-lambda into wsadm''s cache, where provision finds them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsadm;handlers;help;build'= {
+        }
+        &'wsadm;handlers;help;help'= {
         }
         &'wsadm;local'= {
             cand --port 'Port to listen on (127.0.0.1); 0 picks a free one'
@@ -858,6 +916,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand provision 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
             cand destroy 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
             cand audit 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
+            cand handlers 'Build the chat stack''s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)'
             cand local 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -909,6 +968,11 @@ set edit:completion:arg-completer[wsadm] = {|@words|
         &'wsadm;help;destroy'= {
         }
         &'wsadm;help;audit'= {
+        }
+        &'wsadm;help;handlers'= {
+            cand build 'Cross-build the handlers with cargo-lambda into wsadm''s cache, where provision finds them'
+        }
+        &'wsadm;help;handlers;build'= {
         }
         &'wsadm;help;local'= {
         }

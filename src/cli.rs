@@ -148,6 +148,9 @@ pub enum Command {
     /// evidence and fix, an exit code for CI, SARIF and JUnit
     #[command(after_help = AUDIT_HELP)]
     Audit(crate::args::audit::AuditArgs),
+    /// Build the chat stack's handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)
+    #[command(subcommand)]
+    Handlers(HandlersCommand),
     /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
     #[command(after_help = LOCAL_HELP)]
     Local(LocalCommand),
@@ -417,8 +420,11 @@ A deployment is made when routes, integrations or the authorizer changed. On AWS
 needs API Gateway's account-level CloudWatch role (once per region): provision says how when it
 is missing.
 
+The handlers' code: on Linux this wsadm itself is uploaded as the functions' `bootstrap` for
+its own architecture; `wsadm handlers build --arch arm64` makes the other (see its --help).
+Each function's description names the wsadm version that built its code.
+
 Examples:
-  scripts/build-handlers                                      # makes dist/wsadm-handler-x86_64.zip
   export CHAT_JWT_SECRET=$(openssl rand -base64 48)
   wsadm provision --name chat --stage prod --jwt-secret-env CHAT_JWT_SECRET
   wsadm provision --name chat --stage prod --jwks-url https://id.example.com/.well-known/jwks.json \\
@@ -474,12 +480,60 @@ pub enum LoggingLevelArg {
     Info,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum HandlersCommand {
+    /// Cross-build the handlers with cargo-lambda into wsadm's cache, where provision finds them
+    #[command(after_help = HANDLERS_BUILD_HELP)]
+    Build(HandlersBuildArgs),
+}
+
+const HANDLERS_BUILD_HELP: &str = "\
+On Linux, `wsadm provision` needs no build for the architecture wsadm runs on: it uploads this
+wsadm executable as the functions' `bootstrap` (it runs the handlers when Lambda starts it),
+after checking that it is a Linux build that Lambda's provided.al2023 (glibc 2.34) can run.
+For the other architecture, or on macOS and Windows, build the smaller handler binary here.
+
+Needs cargo-lambda (`pip install cargo-lambda` brings zig, the cross linker) and, for a target
+other than this machine's, its Rust standard library (`rustup target add aarch64-unknown-linux-gnu`).
+Compiles the wsadm checkout around the working directory (or --source), else the published
+wsadm-handler crate of this wsadm's version. Output: the cache (WSADM_CACHE_DIR, else
+$XDG_CACHE_HOME/wsadm, else ~/.cache/wsadm) or --out.
+
+Examples:
+  wsadm handlers build --arch arm64
+  wsadm provision --name chat --architecture arm64 --jwt-secret-file secret.txt";
+
+#[derive(Debug, Args)]
+pub struct HandlersBuildArgs {
+    /// The functions' CPU architecture
+    #[arg(long, value_enum, default_value_t = Architecture::X86_64)]
+    pub arch: Architecture,
+
+    /// A wsadm checkout to compile [default: the one around the working directory, else the
+    /// published crate]
+    #[arg(long, value_name = "DIR")]
+    pub source: Option<PathBuf>,
+
+    /// Where to write the zip [default: the cache, where provision looks]
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Architecture {
     #[value(name = "x86_64")]
     X86_64,
     #[value(name = "arm64")]
     Arm64,
+}
+
+impl Architecture {
+    pub fn lambda(self) -> crate::commands::handlers::elf::Arch {
+        match self {
+            Architecture::X86_64 => crate::commands::handlers::elf::Arch::X86_64,
+            Architecture::Arm64 => crate::commands::handlers::elf::Arch::Arm64,
+        }
+    }
 }
 
 /// `--route-throttle ROUTE=RATE:BURST`.
@@ -616,7 +670,9 @@ pub struct ProvisionCommand {
     #[arg(long, value_name = "RATE:BURST", default_value = "10:20", help_heading = "Handlers")]
     pub user_rate: String,
 
-    /// The handlers' Lambda zip [default: dist/wsadm-handler-ARCH.zip, made by scripts/build-handlers]
+    /// The handlers' Lambda zip [default: dist/wsadm-handler-ARCH.zip if present, else the zip
+    /// `wsadm handlers build --arch ARCH` made, else this wsadm itself as `bootstrap` (Linux,
+    /// same architecture)]
     #[arg(long, value_name = "PATH", help_heading = "Handlers")]
     pub handler_zip: Option<PathBuf>,
 

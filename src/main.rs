@@ -13,7 +13,7 @@ use clap::Parser;
 /// malloc locks showed as a fifth of the emulator's CPU at 500 connects/s.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use cli::{ApisCommand, Cli, Command, GenerateCommand, LocalCommand};
+use cli::{ApisCommand, Cli, Command, GenerateCommand, HandlersCommand, LocalCommand};
 use commands::Ctx;
 use output::{Printer, Report};
 use std::process::ExitCode;
@@ -48,6 +48,14 @@ async fn dispatch(ctx: &Ctx, printer: &Printer, command: Command) -> Result<Opti
         }
         Command::Generate(GenerateCommand::Man { dir }) => emit(printer, commands::generate::man(&dir)?),
         Command::Local(l) => emit(printer, local(ctx, printer, l).await?),
+        Command::Handlers(HandlersCommand::Build(b)) => emit(
+            printer,
+            commands::handlers::build(commands::handlers::BuildArgs {
+                arch: b.arch.lambda(),
+                source: b.source,
+                out: b.out,
+            })?,
+        ),
         Command::Provision(p) => emit(printer, commands::provision::provision(ctx, p).await?),
         Command::Destroy(d) => emit(printer, commands::provision::destroy(ctx, d).await?),
         Command::Audit(a) => {
@@ -195,24 +203,6 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
     .await
 }
 
-/// The Lambda runtime loop; an error here is an init error the runtime reports.
-fn lambda_bootstrap() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("bootstrap: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(wsadm_handler::runtime::run()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bootstrap: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
 /// Where the AWS calls went, for "cannot reach" errors.
 fn endpoint_detail(ctx: &Ctx) -> String {
     let g = &ctx.global;
@@ -228,7 +218,7 @@ fn endpoint_detail(ctx: &Ctx) -> String {
 fn main() -> ExitCode {
     // Zipped as a function's `bootstrap`, wsadm is the chat stack's handler (see provision).
     if wsadm_handler::runtime::started_as_bootstrap() {
-        return lambda_bootstrap();
+        return wsadm_handler::runtime::run_blocking();
     }
     let cli = Cli::parse();
     init_logging(cli.global.verbose);

@@ -487,7 +487,7 @@ async fn bad_options_fail_before_any_aws_call() {
     let l = local().await;
     let missing = l.provision(&["--handler-zip", "/nonexistent/wsadm-handler.zip"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
-    assert!(missing.stderr.contains("scripts/build-handlers"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("wsadm handlers build"), "{}", missing.stderr);
     let no_key = l.run(&["provision", "--name", STACK, "--stage", "prod", "--handler-zip", l.zip.to_str().unwrap()]);
     assert_eq!(no_key.code, 2, "{}", no_key.stderr);
     assert!(no_key.stderr.contains("--jwt-secret-env"), "{}", no_key.stderr);

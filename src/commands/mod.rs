@@ -5,6 +5,7 @@ pub mod audit;
 pub mod broadcast;
 pub mod client;
 pub mod generate;
+pub mod handlers;
 pub mod loadtest;
 pub mod local;
 pub mod logs;

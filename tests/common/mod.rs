@@ -26,9 +26,22 @@ impl Run {
     }
 }
 
+/// The wsadm under test: this build, or an installed one (`scripts/check-package`).
+pub fn wsadm_bin() -> std::path::PathBuf {
+    std::env::var_os("WSADM_TEST_BIN").map(Into::into).unwrap_or_else(|| env!("CARGO_BIN_EXE_wsadm").into())
+}
+
 /// Runs wsadm with `args` in exactly `env` (AWS_*/WSADM_* from the developer's shell removed).
 pub fn wsadm(env: &[(String, String)], args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsadm"));
+    wsadm_in(None, env, args)
+}
+
+/// [`wsadm`] in the working directory `dir`.
+pub fn wsadm_in(dir: Option<&std::path::Path>, env: &[(String, String)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(wsadm_bin());
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
     for k in wsadm_testkit::inherited_vars_to_clear() {
         cmd.env_remove(k);
     }

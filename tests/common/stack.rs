@@ -39,7 +39,7 @@ pub async fn local() -> Local {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
     let log = std::fs::File::create(dir.path().join("local.log")).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsadm"));
+    let mut cmd = Command::new(super::wsadm_bin());
     for k in wsadm_testkit::inherited_vars_to_clear() {
         cmd.env_remove(k);
     }

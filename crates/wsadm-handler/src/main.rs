@@ -1,7 +1,6 @@
 //! The Lambda `bootstrap`: one binary for the connect, disconnect, chat and authorizer
 //! functions; each is configured by its environment (see the README).
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    wsadm_handler::runtime::run().await
+fn main() -> std::process::ExitCode {
+    wsadm_handler::runtime::run_blocking()
 }

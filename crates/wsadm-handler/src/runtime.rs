@@ -38,3 +38,21 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     }))
     .await
 }
+
+/// [`run`] on a new multi-thread runtime: the whole `main` of a bootstrap executable.
+pub fn run_blocking() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("bootstrap: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bootstrap: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

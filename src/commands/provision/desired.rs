@@ -5,17 +5,13 @@ use super::names::{function_name, role_name, secret_name, table_name, validate_n
 use super::secret::{self, SecretSpec};
 use super::settings;
 use crate::cli::{Architecture, AuthorizerKind, LoggingLevelArg, ProvisionCommand, TokenIn};
+use crate::commands::handlers::artifact::{self, Origin};
 use aws_sdk_apigatewayv2::types::LoggingLevel;
-use base64::Engine as _;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use wsadm_core::Error;
 
 /// AWS's limit for WebSocket integrations.
 pub(super) const INTEGRATION_TIMEOUT_MS: i32 = 29_000;
-/// A zip uploaded directly (not through S3) may be at most this big.
-const MAX_ZIP_BYTES: usize = 50 * 1024 * 1024;
 /// Values CloudWatch Logs accepts for retentionInDays.
 const RETENTION_DAYS: &[i32] =
     &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -67,6 +63,7 @@ pub(super) struct Desired {
     pub(super) functions: Vec<FnSpec>,
     pub(super) zip: Vec<u8>,
     pub(super) code_sha256: String,
+    pub(super) artifact: Origin,
     pub(super) architecture: aws_sdk_lambda::types::Architecture,
     pub(super) throttle: Throttle,
     pub(super) route_throttle: BTreeMap<String, Throttle>,
@@ -80,36 +77,6 @@ impl Desired {
     pub(super) fn function(&self, role: FnRole) -> Option<&FnSpec> {
         self.functions.iter().find(|f| f.role == role)
     }
-}
-
-fn read_zip(path: &Path) -> Result<Vec<u8>, Error> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::invalid(
-                format!("the handler artifact {} does not exist", path.display()),
-                "build it with `scripts/build-handlers` (arm64: `scripts/build-handlers arm64`), or pass --handler-zip PATH",
-            ))
-        }
-        Err(source) => return Err(Error::Io { context: format!("cannot read {}", path.display()), source }),
-    };
-    if !bytes.starts_with(b"PK") {
-        return Err(Error::invalid(
-            format!("{} is not a zip file", path.display()),
-            "pass the zip made by `scripts/build-handlers` (it holds the `bootstrap` binary)",
-        ));
-    }
-    if bytes.len() > MAX_ZIP_BYTES {
-        return Err(Error::invalid(
-            format!(
-                "{} is {} bytes; a directly uploaded function zip may be at most 50 MB",
-                path.display(),
-                bytes.len()
-            ),
-            "build the handlers in release mode with `scripts/build-handlers`",
-        ));
-    }
-    Ok(bytes)
 }
 
 fn is_loopback_http(url: &str) -> bool {
@@ -270,14 +237,16 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
             format!("one of {}", RETENTION_DAYS.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")),
         ));
     }
-    let (arch, arch_name) = match p.architecture {
-        Architecture::X86_64 => (aws_sdk_lambda::types::Architecture::X8664, "x86_64"),
-        Architecture::Arm64 => (aws_sdk_lambda::types::Architecture::Arm64, "arm64"),
+    let arch = match p.architecture {
+        Architecture::X86_64 => aws_sdk_lambda::types::Architecture::X8664,
+        Architecture::Arm64 => aws_sdk_lambda::types::Architecture::Arm64,
     };
-    let zip_path =
-        p.handler_zip.clone().unwrap_or_else(|| PathBuf::from(format!("dist/wsadm-handler-{arch_name}.zip")));
-    let zip = read_zip(&zip_path)?;
-    let code_sha256 = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&zip));
+    let artifact = artifact::resolve(p.handler_zip.as_deref(), p.architecture.lambda())?;
+    // Says which wsadm built the code, so `apis show` and audit can tell when it is older.
+    let built_by = match artifact.origin.version() {
+        Some(v) => format!("handlers from wsadm {v}"),
+        None => "handlers from --handler-zip".to_string(),
+    };
 
     let table = table_name(&p.name);
     let mut functions = Vec::new();
@@ -286,7 +255,7 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
         name: function_name(&p.name, role),
         env,
         timeout,
-        description: format!("wsadm stack {}: {what}", p.name),
+        description: format!("wsadm stack {}: {what}; {built_by}", p.name),
     };
     let anonymous = if auth == Auth::Jwt { "false" } else { "true" };
     functions.push(base(
@@ -333,8 +302,9 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
         identity_source: settings::identity_sources(token_in),
         token_in,
         functions,
-        zip,
-        code_sha256,
+        zip: artifact.zip,
+        code_sha256: artifact.code_sha256,
+        artifact: artifact.origin,
         architecture: arch,
         throttle: Throttle { rate: p.throttle_rate, burst: p.throttle_burst },
         route_throttle,

@@ -84,6 +84,9 @@ pub struct Outputs {
     pub jwt_secret_arn: Option<String>,
     /// Where clients put the token on $connect (`--token-in`), with a JWT authorizer.
     pub token_in: Option<String>,
+    /// Where the functions' code came from, and the wsadm version that built it (when known).
+    pub handlers: String,
+    pub handlers_version: Option<String>,
 }
 
 /// Why a run stopped, with what to do about it (the same fields as wsadm's JSON errors).
@@ -218,6 +221,7 @@ impl Report for ProvisionReport {
                     ("Session table".into(), o.table.clone()),
                     ("Role".into(), o.role.clone()),
                     ("Functions".into(), o.functions.join(", ")),
+                    ("Handlers' code".into(), o.handlers.clone()),
                     ("Log groups".into(), o.log_groups.join(", ")),
                 ]
                 .into_iter()

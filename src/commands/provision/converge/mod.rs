@@ -210,6 +210,8 @@ impl<'a> Conv<'a> {
             log_groups,
             jwt_secret_arn: self.secret_arn.clone(),
             token_in: (self.d.auth == Auth::Jwt).then(|| token_in_name(self.d.token_in).to_string()),
+            handlers: self.d.artifact.describe(),
+            handlers_version: self.d.artifact.version().map(str::to_string),
         }
     }
 }
