@@ -429,6 +429,11 @@ async fn more_misconfigurations_are_found_one_by_one() {
     lambda.update_function_configuration().function_name("chat-chat").timeout(60).send().await.unwrap();
     expect_new(&l, &mut before, &[("WS-LAMBDA-001", "low", "chat-chat")]);
 
+    // Handlers deployed by an older wsadm.
+    let old = "wsadm stack chat: $disconnect; handlers from wsadm 0.0.1";
+    lambda.update_function_configuration().function_name("chat-disconnect").description(old).send().await.unwrap();
+    expect_new(&l, &mut before, &[("WS-LAMBDA-002", "low", "chat-disconnect")]);
+
     // The per-user connection cap off.
     let conf = lambda.get_function_configuration().function_name("chat-connect").send().await.unwrap();
     let mut vars = conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();

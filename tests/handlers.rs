@@ -61,6 +61,20 @@ async fn provision_without_a_checkout_uploads_this_wsadm_as_bootstrap() {
     f.read_to_end(&mut exe).unwrap();
     assert!(exe == std::fs::read(wsadm_bin()).unwrap(), "the zip holds this wsadm");
 
+    // `apis show` says which wsadm built each function's handlers, and warns when it is older.
+    let show = wsadm_in(Some(dir.path()), &env, &["apis", "show", STACK, "-o", "json"]).ok().json();
+    let connect = show["functions"].as_array().unwrap().iter().find(|f| f["name"] == "chat-connect").unwrap();
+    assert_eq!(connect["handlers_version"], VERSION, "{show}");
+    assert_eq!(show["functions"].as_array().unwrap().len(), 4, "connect, disconnect, chat, authorizer: {show}");
+    assert_eq!(show["warnings"], serde_json::json!([]));
+    let old = "wsadm stack chat: $connect; handlers from wsadm 0.0.1";
+    lambda.update_function_configuration().function_name("chat-connect").description(old).send().await.unwrap();
+    let show = wsadm_in(Some(dir.path()), &env, &["apis", "show", STACK, "-o", "json"]).ok().json();
+    let warning = show["warnings"][0].as_str().unwrap_or_default();
+    assert!(warning.contains("chat-connect runs handlers from wsadm 0.0.1, older than this wsadm"), "{show}");
+    let again = wsadm_in(Some(dir.path()), &env, &provision_args(&[])).ok().json();
+    assert_eq!(again["summary"]["update"], 1, "provision puts the description back: {again}");
+
     // The same executable zips to the same bytes, with or without the cache: nothing changes.
     std::fs::remove_dir_all(dir.path().join("cache")).unwrap();
     let again = wsadm_in(Some(dir.path()), &env, &provision_args(&[])).ok().json();

@@ -115,8 +115,63 @@ pub struct ApiDetail {
     pub routes: Vec<RouteInfo>,
     pub authorizers: Vec<AuthorizerInfo>,
     pub stages: Vec<StageInfo>,
+    /// The Lambda functions the routes and authorizers invoke.
+    pub functions: Vec<FunctionInfo>,
     /// Things that could not be read completely (for example an endpoint without GetAuthorizers).
     pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunctionInfo {
+    pub name: String,
+    pub runtime: Option<String>,
+    pub architecture: Option<String>,
+    pub last_modified: Option<String>,
+    pub code_sha256: Option<String>,
+    /// The wsadm version that built its handlers (from the description provision writes).
+    pub handlers_version: Option<String>,
+}
+
+/// The functions `uris` invoke, read in parallel; what cannot be read becomes a warning.
+async fn functions(lambda: &aws_sdk_lambda::Client, uris: Vec<&str>, warnings: &mut Vec<String>) -> Vec<FunctionInfo> {
+    let mut arns: Vec<&str> = uris.into_iter().filter_map(wsadm_core::apigw::lambda_function_arn).collect();
+    arns.sort();
+    arns.dedup();
+    let reads = futures::future::join_all(
+        arns.iter().map(|arn| lambda.get_function_configuration().function_name(*arn).send()),
+    )
+    .await;
+    let mut out = Vec::new();
+    for (arn, read) in arns.iter().zip(reads) {
+        let name = wsadm_core::apigw::function_name(arn).to_string();
+        match read {
+            Ok(c) => {
+                let handlers_version =
+                    c.description().and_then(wsadm_core::handlers::built_by).map(str::to_string);
+                if let Some(v) = handlers_version.as_deref().filter(|v| {
+                    wsadm_core::handlers::is_older(v, wsadm_core::handlers::VERSION)
+                }) {
+                    warnings.push(format!(
+                        "function {name} runs handlers from wsadm {v}, older than this wsadm {}: rerun `wsadm provision` to update them",
+                        wsadm_core::handlers::VERSION
+                    ));
+                }
+                out.push(FunctionInfo {
+                    runtime: c.runtime().map(|r| r.as_str().to_string()),
+                    architecture: c.architectures().first().map(|a| a.as_str().to_string()),
+                    last_modified: c.last_modified().map(str::to_string),
+                    code_sha256: c.code_sha256().map(str::to_string),
+                    handlers_version,
+                    name,
+                });
+            }
+            Err(e) => warnings.push(format!(
+                "function {name}: {}",
+                wsadm_core::error::from_sdk("GetFunctionConfiguration", e)
+            )),
+        }
+    }
+    out
 }
 
 #[derive(Debug, Serialize)]
@@ -310,6 +365,12 @@ pub async fn show(ctx: &Ctx, api_arg: Option<String>) -> Result<ApiDetail, Error
         .map(|st| stage_info(st, &api, ctx.global.domain.as_deref()))
         .collect();
     stages.sort_by(|a, b| a.name.cmp(&b.name));
+    let uris = integrations
+        .iter()
+        .filter_map(|i| i.integration_uri())
+        .chain(authorizers.iter().filter_map(|a| a.uri.as_deref()))
+        .collect();
+    let functions = functions(&aws.lambda(), uris, &mut warnings).await;
     let tags: BTreeMap<String, String> = api.tags().map(|t| t.clone().into_iter().collect()).unwrap_or_default();
     Ok(ApiDetail {
         name: s(api.name()),
@@ -325,6 +386,7 @@ pub async fn show(ctx: &Ctx, api_arg: Option<String>) -> Result<ApiDetail, Error
         routes,
         authorizers,
         stages,
+        functions,
         warnings,
         id,
     })
@@ -404,6 +466,24 @@ impl Report for ApiDetail {
                 empty: "No authorizers.".into(),
             },
         ];
+        blocks.push(Block::Table {
+            title: Some("Functions".into()),
+            header: ["FUNCTION", "RUNTIME", "ARCH", "HANDLERS", "LAST MODIFIED"].map(String::from).into(),
+            rows: self
+                .functions
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.name.clone(),
+                        cell(f.runtime.as_deref()),
+                        cell(f.architecture.as_deref()),
+                        f.handlers_version.as_ref().map(|v| format!("wsadm {v}")).unwrap_or_else(|| "-".into()),
+                        cell(f.last_modified.as_deref()),
+                    ]
+                })
+                .collect(),
+            empty: "No Lambda functions.".into(),
+        });
         let mut stage_rows = Vec::new();
         for st in &self.stages {
             stage_rows.push(vec![

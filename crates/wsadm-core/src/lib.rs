@@ -9,6 +9,7 @@ pub mod config;
 pub mod connections;
 pub mod error;
 pub mod guard;
+pub mod handlers;
 pub mod logs;
 pub mod poster;
 pub mod store;

@@ -244,7 +244,7 @@ pub(super) fn desired(p: &ProvisionCommand, stage: &str, warnings: &mut Vec<Stri
     let artifact = artifact::resolve(p.handler_zip.as_deref(), p.architecture.lambda())?;
     // Says which wsadm built the code, so `apis show` and audit can tell when it is older.
     let built_by = match artifact.origin.version() {
-        Some(v) => format!("handlers from wsadm {v}"),
+        Some(v) => format!("{}{v}", wsadm_core::handlers::MARK),
         None => "handlers from --handler-zip".to_string(),
     };
 

@@ -59,6 +59,14 @@ pub const CHECKS: &[Check] = &[
         run: function_timeout,
     },
     Check {
+        id: "WS-LAMBDA-002",
+        title: "Handlers built by an older wsadm",
+        severity: Severity::Low,
+        scope: Scope::Function,
+        why: "The function runs chat handlers from an older wsadm than the one auditing it: fixes made since (limits, validation, cleanup rules) are not deployed, and the tools and the handlers may disagree about the session table.",
+        run: handlers_outdated,
+    },
+    Check {
         id: "WS-ROUTE-001",
         title: "$disconnect without an integration",
         severity: Severity::Medium,
@@ -201,6 +209,23 @@ fn function_timeout(f: &Facts) -> Vec<Hit> {
                     resource::function(func),
                     format!("Timeout: {t} s ({})", func.used_by.join(", ")),
                     format!("aws lambda update-function-configuration --function-name {} --timeout 29", func.name),
+                )
+            })
+        })
+        .collect()
+}
+
+fn handlers_outdated(f: &Facts) -> Vec<Hit> {
+    use crate::handlers::{built_by, is_older, VERSION};
+    f.functions
+        .iter()
+        .filter_map(|func| {
+            let built = built_by(func.config.as_ref().ok()?.description.as_deref()?)?;
+            is_older(built, VERSION).then(|| {
+                Hit::found(
+                    resource::function(func),
+                    format!("handlers from wsadm {built}; this is wsadm {VERSION} ({})", func.used_by.join(", ")),
+                    "wsadm provision --name STACK (the same options) uploads this version's handlers".to_string(),
                 )
             })
         })

@@ -121,6 +121,7 @@ pub struct FunctionConfig {
     pub timeout_secs: Option<i32>,
     pub env: BTreeMap<String, String>,
     pub log_group: String,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]

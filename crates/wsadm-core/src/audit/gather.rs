@@ -246,6 +246,7 @@ pub async fn gather(
             FunctionConfig {
                 role_arn: c.role().map(str::to_string),
                 timeout_secs: c.timeout(),
+                description: c.description().map(str::to_string),
                 env: c
                     .environment()
                     .and_then(|e| e.variables())

@@ -27,6 +27,7 @@ fn function(suffix: &str, used_by: &str, vars: BTreeMap<String, String>) -> Func
             timeout_secs: Some(10),
             env: vars,
             log_group: format!("/aws/lambda/chat-{suffix}"),
+            description: Some(format!("wsadm stack chat: {suffix}; handlers from wsadm {}", crate::handlers::VERSION)),
         }),
     }
 }
@@ -416,6 +417,18 @@ fn timeouts_and_disconnect() {
         c.timeout_secs = Some(60);
     }
     only(&f, "WS-LAMBDA-001", "chat-chat");
+    let mut f = clean();
+    if let Ok(c) = &mut f.functions[0].config {
+        c.description = Some("wsadm stack chat: $connect; handlers from wsadm 0.0.1".into());
+    }
+    let name = f.functions[0].name.clone();
+    only(&f, "WS-LAMBDA-002", &name);
+    // Code from --handler-zip names no version: nothing to compare.
+    let mut f = clean();
+    if let Ok(c) = &mut f.functions[0].config {
+        c.description = Some("wsadm stack chat: $connect; handlers from --handler-zip".into());
+    }
+    assert_eq!(found(&f), found(&clean()));
 
     let mut f = clean();
     f.routes[1].integration_id = None;
