@@ -173,6 +173,8 @@ async fn show_has_routes_authorizers_and_stage_settings() {
     // Function and log group names, not their ARNs (those stay in -o json).
     assert!(table.contains("chat-handler") && table.contains("/wsadm/chat/access"), "{table}");
     assert!(!table.contains("arn:aws:"), "{table}");
+    // The fixture's integrations point at functions nobody created: said, not hidden.
+    assert!(table.contains("function chat-auth does not exist"), "{table}");
 }
 
 #[tokio::test]
