@@ -182,11 +182,14 @@ pub fn classify(head: &[u8]) -> Bootstrap {
     })
 }
 
+/// A hash's tree, unzipped once (or why it could not be).
+type Unzipped = tokio::sync::OnceCell<Result<PathBuf, String>>;
+
 /// The zips this emulator has seen, on disk in its own temp dir, and their unzipped trees.
 pub struct CodeStore {
     dir: tempfile::TempDir,
     zips: Mutex<HashMap<String, PathBuf>>,
-    unzipped: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Result<PathBuf, String>>>>>,
+    unzipped: Mutex<HashMap<String, Arc<Unzipped>>>,
 }
 
 impl CodeStore {
