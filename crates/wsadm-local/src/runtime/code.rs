@@ -182,6 +182,20 @@ pub fn classify(head: &[u8]) -> Bootstrap {
     })
 }
 
+const DIR_PREFIX: &str = "wsadm-local-code-";
+
+/// Removes the code dirs of emulators that were killed (SIGKILL leaves them): their pid is gone.
+fn sweep_orphans() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(DIR_PREFIX).and_then(|r| r.split('-').next()) else { continue };
+        if pid.parse::<u32>().is_ok() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A hash's tree, unzipped once (or why it could not be).
 type Unzipped = tokio::sync::OnceCell<Result<PathBuf, String>>;
 
@@ -194,7 +208,9 @@ pub struct CodeStore {
 
 impl CodeStore {
     pub fn new() -> std::io::Result<Self> {
-        let dir = tempfile::Builder::new().prefix("wsadm-local-code-").tempdir()?;
+        sweep_orphans();
+        let prefix = format!("{DIR_PREFIX}{}-", std::process::id());
+        let dir = tempfile::Builder::new().prefix(&prefix).tempdir()?;
         Ok(CodeStore { dir, zips: Mutex::new(HashMap::new()), unzipped: Mutex::new(HashMap::new()) })
     }
 
