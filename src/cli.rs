@@ -189,9 +189,11 @@ One endpoint serves the API Gateway v2 control plane, the WebSocket data plane
 settings it lacks, and deletes expired items every --ttl-sweep seconds; WSADM_DYNALITE names
 its executable, else .venv/npm or PATH); every other service
 (Lambda, Logs, CloudWatch, IAM, STS, Secrets Manager) is forwarded to moto. If an engine
-wsadm local started dies, it says so with the engine's last lines and exits 1. AWS_PROXY routes to
-functions that are wsadm handlers run in process, configured by the function's environment
-in the Lambda service; HTTP_PROXY routes call your local server.
+wsadm local started dies, it says so with the engine's last lines and exits 1. AWS_PROXY routes run the
+function's own `bootstrap` (from its zip, for this machine's architecture) as processes under
+the Lambda Runtime API, with its environment and timeout, logs in /aws/lambda/{fn}; a placeholder
+zip (no bootstrap) runs the built-in wsadm handlers in process. HTTP_PROXY routes call your
+local server.
 
 Examples:
   wsadm local                               # moto and dynalite from .venv or PATH, port 4510

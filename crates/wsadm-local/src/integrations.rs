@@ -1,12 +1,15 @@
-//! Running integrations locally. AWS_PROXY Lambda functions that are wsadm handlers run in
-//! process, configured by the environment stored for them in the Lambda service (moto), as
-//! Lambda would. HTTP_PROXY integrations are called over HTTP (loopback only); MOCK answers 200.
-//! Anything else fails that request with an explained error, never a hang.
+//! Running integrations locally. An AWS_PROXY Lambda function runs its own `bootstrap` as a
+//! process when its code has one for this machine ([`crate::runtime`] decides); the built-in
+//! wsadm handlers run in process for placeholder zips, configured by the environment stored
+//! for the function in the Lambda service (moto), as Lambda would. HTTP_PROXY integrations are
+//! called over HTTP (loopback only); MOCK answers 200. Anything else fails that request with an
+//! explained error, never a hang.
 
 use crate::faults::FaultState;
 use crate::gateway::LocalGateway;
 use crate::ids::new_id;
 use crate::model::Integration;
+use crate::runtime::{Failure, FunctionConfig, Plan, Runtimes};
 use crate::telemetry::Telemetry;
 use crate::time::now_ms;
 use bytes::Bytes;
@@ -39,7 +42,10 @@ struct Cached {
     read_at: Instant,
     /// Set while one caller re-reads an expired entry; the others keep using it meanwhile.
     refreshing: std::sync::atomic::AtomicBool,
-    env: HashMap<String, String>,
+    conf: FunctionConfig,
+    /// How it runs, decided on first use of this configuration.
+    plan: tokio::sync::OnceCell<Plan>,
+    /// Built for wsadm handlers only, used when the plan is in process.
     functions: Option<Arc<Functions<LocalGateway>>>,
 }
 
@@ -51,6 +57,7 @@ pub struct Invoker {
     http: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
     faults: Arc<FaultState>,
     telemetry: Arc<Telemetry>,
+    pub runtimes: Arc<Runtimes>,
 }
 
 /// The function named by an integration or authorizer URI
@@ -69,6 +76,7 @@ impl Invoker {
         gateway: LocalGateway,
         faults: Arc<FaultState>,
         telemetry: Arc<Telemetry>,
+        runtimes: Arc<Runtimes>,
     ) -> Self {
         let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
         Invoker {
@@ -79,6 +87,7 @@ impl Invoker {
             http,
             faults,
             telemetry,
+            runtimes,
         }
     }
 
@@ -89,12 +98,14 @@ impl Invoker {
         }
     }
 
-    async fn functions(&self, function: &str) -> Result<Arc<Functions<LocalGateway>>, IntegrationError> {
+    /// The function's configuration (re-read every [`CONFIG_TTL`]) and, for wsadm handlers,
+    /// the built-in handlers configured by it.
+    async fn function(&self, function: &str) -> Result<Arc<Cached>, IntegrationError> {
         let cached = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(function).cloned();
         if let Some(c) = &cached {
             let fresh = c.read_at.elapsed() < CONFIG_TTL;
             if fresh || c.refreshing.swap(true, std::sync::atomic::Ordering::AcqRel) {
-                return c.functions.clone().ok_or_else(|| not_ours(function));
+                return Ok(c.clone());
             }
         }
         let conf = self.lambda.get_function_configuration().function_name(function).send().await.map_err(|e| {
@@ -103,26 +114,58 @@ impl Invoker {
                 aws_smithy_types::error::display::DisplayErrorContext(&e)
             ))
         })?;
-        let env: HashMap<String, String> = conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();
+        let conf = FunctionConfig {
+            name: conf.function_name().unwrap_or(function).to_string(),
+            arn: conf.function_arn().unwrap_or(function).to_string(),
+            code_sha256: conf.code_sha256().map(str::to_string),
+            env: conf.environment().and_then(|e| e.variables()).cloned().unwrap_or_default(),
+            timeout: Duration::from_secs(conf.timeout().unwrap_or(3).max(1) as u64),
+            memory_mb: conf.memory_size().unwrap_or(128),
+            architecture: conf.architectures().first().map(|a| a.as_str().to_string()),
+            handler: conf.handler().map(str::to_string),
+        };
         // Keep the built functions (and their JWKS cache) while the configuration is unchanged.
         let functions = match cached {
-            Some(c) if c.env == env => c.functions.clone(),
-            _ if env.keys().any(|k| k.starts_with("WSADM_")) => {
-                Some(Arc::new(Functions::from_env(|k| env.get(k).cloned(), &self.sdk, self.gateway.clone())))
+            Some(c) if c.conf.env == conf.env => c.functions.clone(),
+            _ if conf.is_wsadm_handler() => {
+                Some(Arc::new(Functions::from_env(|k| conf.env.get(k).cloned(), &self.sdk, self.gateway.clone())))
             }
             _ => None,
         };
-        let entry =
-            Arc::new(Cached { read_at: Instant::now(), refreshing: false.into(), env, functions: functions.clone() });
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(function.to_string(), entry);
-        functions.ok_or_else(|| not_ours(function))
+        let entry = Arc::new(Cached {
+            read_at: Instant::now(),
+            refreshing: false.into(),
+            conf,
+            plan: tokio::sync::OnceCell::new(),
+            functions,
+        });
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(function.to_string(), entry.clone());
+        Ok(entry)
     }
 
     /// Invokes a Lambda function (by URI or ARN) with `event`, as API Gateway would.
     pub async fn invoke_function(&self, uri: &str, event: Value, timeout: Duration) -> Result<Value, IntegrationError> {
         let function = function_of(uri);
         self.injected_latency().await;
-        let functions = self.functions(function).await?;
+        let cached = self.function(function).await?;
+        let plan = cached.plan.get_or_init(|| self.runtimes.plan(&cached.conf)).await.clone();
+        let functions = match plan {
+            Plan::InProcess => cached.functions.clone().ok_or_else(|| not_ours(function))?,
+            Plan::Cannot(why) => return Err(IntegrationError::CannotRun(why)),
+            Plan::Process(pool) => {
+                let request_id = uuid_like();
+                return self.runtimes.invoke(&pool, &request_id, &event, timeout).await.map_err(|f| match f {
+                    Failure::Unauthorized => IntegrationError::Unauthorized,
+                    Failure::Function(m) => IntegrationError::Function(m),
+                    Failure::Timeout(d) => IntegrationError::Timeout(d),
+                });
+            }
+            Plan::InitError(kind, message) => {
+                let c = &cached.conf;
+                self.runtimes.log_init_error(&c.name, &uuid_like(), &kind, &message, c.memory_mb);
+                return Err(IntegrationError::Function(format!("{kind}: {message}")));
+            }
+        };
         let (started_ms, started) = (now_ms(), Instant::now());
         // The handler's own log lines go to its log group, as Lambda captures stdout.
         let (capture, lines) = capture_logs();
@@ -213,9 +256,17 @@ fn capture_logs() -> (tracing::Dispatch, Arc<Mutex<Vec<u8>>>) {
 
 fn not_ours(function: &str) -> IntegrationError {
     IntegrationError::CannotRun(format!(
-        "function {function} is not a wsadm handler (no WSADM_* environment); the emulator runs wsadm handlers in \
-         process — point the route at your own code with an HTTP_PROXY integration to a local server instead"
+        "function {function} has no `bootstrap` this machine can run and is not a wsadm handler (no WSADM_* \
+         environment); deploy a zip with a `bootstrap` executable, or point the route at a local server with an \
+         HTTP_PROXY integration"
     ))
+}
+
+/// A Lambda request id (a UUID's shape).
+fn uuid_like() -> String {
+    let b: [u8; 16] = rand::random();
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod model;
 pub mod registry;
 pub mod response;
+pub mod runtime;
 pub mod server;
 pub mod telemetry;
 #[cfg(feature = "testing")]

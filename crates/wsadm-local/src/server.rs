@@ -59,6 +59,7 @@ impl Running {
     /// Closes every connection with 1001 "Going away" and stops serving.
     pub async fn shutdown(self) {
         let _ = self.emulator.shutdown.send(true);
+        self.emulator.invoker.runtimes.shutdown();
         for _ in 0..100 {
             if self.emulator.registry.is_empty() {
                 break;
@@ -130,11 +131,19 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     };
     let telemetry = Telemetry::new(&sdk);
     telemetry.spawn(config.limits.metrics_interval);
+    let runtimes = Arc::new(crate::runtime::Runtimes::new(
+        crate::runtime::Settings {
+            plain_addr,
+            dynamodb_url: config.dynamodb_url.clone(),
+            region: config.region.clone(),
+        },
+        telemetry.clone(),
+    )?);
     let (shutdown, _) = watch::channel(false);
     let emulator = Arc::new(Emulator {
         control: ControlPlane::new(&host, &config.region, &config.account_id, config.tls.is_some()),
         registry,
-        invoker: Invoker::new(handler_sdk, gateway, faults.clone(), telemetry.clone()),
+        invoker: Invoker::new(handler_sdk, gateway, faults.clone(), telemetry.clone(), runtimes),
         connect_bucket: TokenBucket::new(config.limits.connect_rate, config.limits.connect_rate),
         limits: config.limits.clone(),
         route_buckets: Mutex::new(HashMap::new()),
@@ -261,6 +270,12 @@ impl Emulator {
                 Response::from_parts(parts, body.map_err(|never| match never {}).boxed())
             }
             Some("execute-api") => self.connections_api(req).await,
+            // Code uploads are forwarded too, keeping the zip to run it (see crate::runtime).
+            Some("lambda") if crate::runtime::code::upload_of(req.method(), &path).is_some() => {
+                let resp = self.invoker.runtimes.forward_upload(req, &self.moto_url).await;
+                let (parts, body) = resp.into_parts();
+                Response::from_parts(parts, body.map_err(|never| match never {}).boxed())
+            }
             None if path.contains("/@connections/") => {
                 aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Missing Authentication Token")
             }
@@ -425,6 +440,7 @@ impl Emulator {
             (Method::GET, "/_wsadm/stats") => ok(json!({
                 "connections": self.registry.len(),
                 "connectionsApi": &self.faults.counters,
+                "sandboxes": self.invoker.runtimes.stats(),
             })),
             _ => text_response(
                 StatusCode::NOT_FOUND,

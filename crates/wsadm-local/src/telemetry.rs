@@ -109,6 +109,11 @@ pub fn render(format: &str, r: &Record) -> String {
     out
 }
 
+/// `/aws/lambda/{name}` for a function's name or ARN.
+pub fn lambda_group(function: &str) -> String {
+    format!("/aws/lambda/{}", function.rsplit(':').next().unwrap_or(function))
+}
+
 /// The log group named by an access-log destination ARN (`arn:aws:logs:r:a:log-group:NAME[:*]`).
 pub fn log_group_of(arn: &str) -> Option<&str> {
     let name = arn.split_once(":log-group:")?.1;
@@ -243,6 +248,11 @@ impl Telemetry {
     }
 
     /// Lambda's own lines for one in-process invocation.
+    /// One line of a function's log, in a stream of the caller's (a sandbox's).
+    pub fn lambda_line(&self, group: &str, stream: &str, ts: i64, line: String) {
+        self.push_log(group, stream, ts, line);
+    }
+
     pub fn lambda_invocation(
         &self,
         function: &str,
@@ -252,8 +262,7 @@ impl Telemetry {
         logged: &[&str],
         error: Option<&str>,
     ) {
-        let name = function.rsplit(':').next().unwrap_or(function);
-        let group = format!("/aws/lambda/{name}");
+        let group = lambda_group(function);
         let stream = format!("{}/[$LATEST]{}", lambda_stream_date(started_ms), self.instance);
         self.push_log(&group, &stream, started_ms, format!("START RequestId: {request_id} Version: $LATEST"));
         for line in logged {

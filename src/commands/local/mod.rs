@@ -57,7 +57,9 @@ pub struct DynamoDbInfo {
 impl Report for Ready {
     fn view(&self) -> Vec<Block> {
         let mut text = format!(
-            "wsadm local: API Gateway WebSocket emulator on {}\n  DynamoDB: {} at {}\n  other services: moto at {}\n\nUse it with:\n",
+            "wsadm local: API Gateway WebSocket emulator on {}\n  DynamoDB: {} at {}\n  other services: moto at {}\n  \
+             Lambda: a function whose zip has a `bootstrap` runs it as a process (Lambda Runtime API);\n  \
+             placeholder zips (no bootstrap) run the built-in wsadm handlers in process\n\nUse it with:\n",
             self.endpoint, self.dynamodb.engine, self.dynamodb.url, self.moto_url
         );
         for (k, v) in &self.env {
