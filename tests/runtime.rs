@@ -38,7 +38,7 @@ fn bootstrap_zip(dir: &Path, name: &str, bootstrap: &[u8]) -> PathBuf {
 }
 
 fn wsadm_zip(dir: &Path) -> PathBuf {
-    bootstrap_zip(dir, "wsadm-bootstrap.zip", &std::fs::read(env!("CARGO_BIN_EXE_wsadm")).unwrap())
+    bootstrap_zip(dir, "wsadm-bootstrap.zip", &std::fs::read(common::wsadm_bin()).unwrap())
 }
 
 /// Provisions the chat stack with `zip`; returns its wss URL.
@@ -155,7 +155,7 @@ async fn a_bootstrap_that_fails_at_init_gives_500_and_logs_the_init_error() {
 
     // An ELF for this machine declared as the other architecture: Lambda's exec format error at
     // init. (Its head is all the emulator reads before refusing it; a small zip keeps moto fast.)
-    let mut elf = std::fs::read(env!("CARGO_BIN_EXE_wsadm")).unwrap();
+    let mut elf = std::fs::read(common::wsadm_bin()).unwrap();
     elf.truncate(4096);
     let l = local().await;
     let url = provision(&l, &bootstrap_zip(dir.path(), "elf.zip", &elf), other_arch());
