@@ -773,9 +773,11 @@ it rises a step each 100 ms without a 429 and falls by 15% at most once per 100 
 steady throttle it settles just below it with a few percent of calls answered 429.
 
 Answers are sorted by HTTP status first: 410 gone; 429 throttled (that connection backs
-off, jittered exponential); 5xx and timeouts retried up to --max-attempts; 401/403 (wrong
-endpoint, credentials or IAM) and 413 (payload too large) stop the broadcast, delete nothing
-and are not retried. A 410 removes that connection's record unless it is younger than
+off, jittered exponential); 5xx and connect failures retried up to --max-attempts; 401/403
+(wrong endpoint, credentials or IAM) and 413 (payload too large) stop the broadcast, delete
+nothing and are not retried. A request sent without an answer (reset, timeout) may have been
+delivered: it is not re-sent, and is reported failed with maybe_delivered: true, so re-sending
+the failures is at-least-once for those targets. A 410 removes that connection's record unless it is younger than
 --min-age (it may still be in $connect) or names another stage. delivered + gone + failed +
 not attempted = targets, always, also on Ctrl-C (which stops sending, waits for the calls in
 flight and prints the partial summary).

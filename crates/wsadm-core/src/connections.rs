@@ -46,9 +46,13 @@ pub enum ConnError {
     /// 413: the payload is over 128 KB.
     #[error("payload too large (413)")]
     PayloadTooLarge,
-    /// 5xx, timeouts, network: worth a retry.
+    /// 5xx, or a network failure before the request was sent: worth a retry.
     #[error("transient error: {0}")]
     Transient(String),
+    /// The request was sent and no answer came (reset, timeout): the message may have been
+    /// delivered, so it is not re-sent.
+    #[error("no answer after sending, the message may have been delivered: {0}")]
+    MaybeDelivered(String),
     /// Anything else (a 4xx that retrying will not fix).
     #[error("{0}")]
     Other(String),

@@ -1,4 +1,4 @@
-//! PostToConnection for fan-out: keep-alive HTTP/1.1 connections and SigV4 per call, without
+//! PostToConnection for fan-out: hyper's pooled HTTP/1.1 client and SigV4 per call, without
 //! the SDK's per-call orchestration (interceptors, config bags, retry and endpoint machinery),
 //! which costs more CPU than the call. The signature uses `aws-sigv4`'s key derivation and HMAC
 //! (the SDK's signer) over a canonical request built here for this one request shape. The
@@ -12,7 +12,7 @@ use aws_config::SdkConfig;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_sigv4::sign::v4;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use hyper_util::client::legacy::connect::HttpConnector;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::sync::{Mutex, RwLock};
@@ -33,194 +33,66 @@ const REFRESH_BEFORE: Duration = Duration::from_secs(300);
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
-type Stream = hyper_util::rt::TokioIo<hyper_rustls::MaybeHttpsStream<hyper_util::rt::TokioIo<tokio::net::TcpStream>>>;
+type Client = hyper_util::client::legacy::Client<Connector, http_body_util::Full<Bytes>>;
 
-/// One keep-alive HTTP/1.1 connection (TCP, or TLS over it), with its read buffer.
-struct Conn {
-    io: Stream,
-    buf: BytesMut,
-}
-
-/// What came back, and whether the connection may carry another request.
+/// What came back.
 struct Answer {
     status: u16,
     error_type: Option<String>,
     body: Bytes,
-    reusable: bool,
+    /// The server's clock (`Date`), for a signature refused as expired.
+    date: Option<String>,
 }
 
-/// Why a call on a connection failed.
-enum ConnFailure {
-    /// Closed before any byte of an answer: on a kept-alive connection, the server had closed it
-    /// while idle, and a fresh connection may be tried.
-    ClosedBeforeAnswer(String),
-    Other(String),
-}
-
-/// Largest answer head read.
-const MAX_HEAD: usize = 16 * 1024;
-
-impl Conn {
-    /// Reads more of the answer; the end of the stream here means it was cut short.
-    async fn fill(&mut self) -> Result<(), ConnFailure> {
-        use tokio::io::AsyncReadExt;
-        match self.io.read_buf(&mut self.buf).await {
-            Ok(0) => Err(ConnFailure::Other("the answer was cut short".into())),
-            Ok(_) => Ok(()),
-            Err(e) => Err(ConnFailure::Other(e.to_string())),
-        }
-    }
-
-    /// Writes one request and reads its answer. The request is a POST with a Content-Length (no
-    /// 100-continue); the answer is read by Content-Length, chunked, or to the end.
-    async fn call(&mut self, request: &[u8]) -> Result<Answer, ConnFailure> {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        self.io.write_all(request).await.map_err(|e| ConnFailure::ClosedBeforeAnswer(e.to_string()))?;
-        // Over TLS the end of the request can wait in the TLS buffer when the socket was full:
-        // without a flush the server never sees it and the call hangs until the read timeout.
-        self.io.flush().await.map_err(|e| ConnFailure::ClosedBeforeAnswer(e.to_string()))?;
-        self.buf.clear();
-        let (status, error_type, mut reusable, length, chunked) = loop {
-            let mut headers = [httparse::EMPTY_HEADER; 32];
-            let mut resp = httparse::Response::new(&mut headers);
-            match resp.parse(&self.buf) {
-                Ok(httparse::Status::Complete(n)) => {
-                    let status = resp.code.unwrap_or(0);
-                    let (mut error_type, mut length, mut chunked) = (None, None, false);
-                    let mut reusable = resp.version == Some(1);
-                    for h in resp.headers.iter() {
-                        let value = std::str::from_utf8(h.value).unwrap_or("").trim();
-                        if h.name.eq_ignore_ascii_case("content-length") {
-                            length = value.parse::<usize>().ok();
-                        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
-                            chunked = value.to_ascii_lowercase().contains("chunked");
-                        } else if h.name.eq_ignore_ascii_case("connection") {
-                            reusable &= !value.eq_ignore_ascii_case("close");
-                        } else if h.name.eq_ignore_ascii_case("x-amzn-errortype") {
-                            error_type = Some(value.split(':').next().unwrap_or(value).to_string());
-                        }
-                    }
-                    let _ = self.buf.split_to(n);
-                    if (100..200).contains(&status) {
-                        continue; // an interim answer: read on
-                    }
-                    break (status, error_type, reusable, length, chunked);
-                }
-                Ok(httparse::Status::Partial) if self.buf.len() < MAX_HEAD => {
-                    match self.io.read_buf(&mut self.buf).await {
-                        Ok(0) if self.buf.is_empty() => {
-                            return Err(ConnFailure::ClosedBeforeAnswer("closed by the server".into()))
-                        }
-                        Err(e) if self.buf.is_empty() => return Err(ConnFailure::ClosedBeforeAnswer(e.to_string())),
-                        Ok(0) => return Err(ConnFailure::Other("the answer was cut short".into())),
-                        Ok(_) => {}
-                        Err(e) => return Err(ConnFailure::Other(e.to_string())),
-                    }
-                }
-                Ok(httparse::Status::Partial) => return Err(ConnFailure::Other("answer head too large".into())),
-                Err(e) => return Err(ConnFailure::Other(format!("not an HTTP answer: {e}"))),
-            }
-        };
-        let too_large = || ConnFailure::Other("answer body too large".into());
-        let body = if chunked {
-            let mut body = BytesMut::new();
-            loop {
-                match httparse::parse_chunk_size(&self.buf) {
-                    Ok(httparse::Status::Complete((n, size))) => {
-                        let size = usize::try_from(size).ok().filter(|s| *s <= MAX_ERROR_BODY).ok_or_else(too_large)?;
-                        // Size line, data, CRLF (after the last, empty chunk: the final CRLF).
-                        while self.buf.len() < n + size + 2 {
-                            self.fill().await?;
-                        }
-                        let chunk = self.buf.split_to(n + size + 2);
-                        if size == 0 {
-                            break;
-                        }
-                        body.extend_from_slice(&chunk[n..n + size]);
-                        if body.len() > MAX_ERROR_BODY {
-                            return Err(too_large());
-                        }
-                    }
-                    Ok(httparse::Status::Partial) => self.fill().await?,
-                    Err(_) => return Err(ConnFailure::Other("bad chunked answer".into())),
-                }
-            }
-            body.freeze()
-        } else if let Some(n) = length {
-            if n > MAX_ERROR_BODY {
-                return Err(too_large());
-            }
-            while self.buf.len() < n {
-                self.fill().await?;
-            }
-            self.buf.split_to(n).freeze()
-        } else if status == 204 || status == 304 {
-            Bytes::new()
+/// Sends one request on the pooled client. hyper re-sends a request only when none of it was
+/// written (a kept-alive connection found closed first); any other failure after connecting
+/// is [`ConnError::MaybeDelivered`]: the server may have acted on it, so it is not re-sent.
+async fn exchange(client: &Client, request: hyper::Request<http_body_util::Full<Bytes>>) -> Result<Answer, ConnError> {
+    use http_body_util::BodyExt;
+    let origin = request.uri().authority().map(|a| a.to_string()).unwrap_or_default();
+    let resp = client.request(request).await.map_err(|e| {
+        let unsent = e.is_connect() || hyper_error(&e).is_some_and(|h| h.is_canceled());
+        if e.is_connect() {
+            ConnError::Transient(format!("cannot connect to {origin}: {}", chain(&e)))
+        } else if unsent {
+            ConnError::Transient(chain(&e))
         } else {
-            // No length: the body runs to the end of the connection.
-            reusable = false;
-            while self.buf.len() <= MAX_ERROR_BODY {
-                match self.io.read_buf(&mut self.buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-            }
-            self.buf.split().freeze()
-        };
-        // Anything after the answer means the stream is out of step.
-        reusable &= self.buf.is_empty();
-        Ok(Answer { status, error_type, body, reusable })
-    }
+            ConnError::MaybeDelivered(chain(&e))
+        }
+    })?;
+    let status = resp.status().as_u16();
+    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let error_type = header("x-amzn-errortype").map(|v| v.split(':').next().unwrap_or(&v).trim().to_string());
+    let date = header("date");
+    // A success needs no body; an error's short JSON explains it (bounded).
+    let body = if (200..300).contains(&status) {
+        Bytes::new()
+    } else {
+        match http_body_util::Limited::new(resp.into_body(), MAX_ERROR_BODY).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => Bytes::new(),
+        }
+    };
+    Ok(Answer { status, error_type, body, date })
 }
 
-/// Keep-alive HTTP/1.1 connections to the one endpoint: a call takes an idle one or opens one,
-/// and gives it back after reading the answer. Each call does its own reads and writes (no task
-/// per connection, no channels, no header maps): the CPU a call costs is what limits a broadcast.
-struct Pool {
-    connector: Connector,
-    origin: hyper::Uri,
-    idle: Mutex<Vec<Conn>>,
-}
-
-impl Pool {
-    async fn connect(&self) -> Result<Conn, ConnError> {
-        use tower_service::Service;
-        let io =
-            self.connector.clone().call(self.origin.clone()).await.map_err(|e| {
-                ConnError::Transient(format!("cannot connect to {}: {}", self.origin, chain(e.as_ref())))
-            })?;
-        Ok(Conn { io: hyper_util::rt::TokioIo::new(io), buf: BytesMut::with_capacity(4096) })
-    }
-
-    /// Sends `request` on an idle connection, or a new one; a kept-alive connection that turns
-    /// out closed is replaced once.
-    async fn send(&self, request: &[u8]) -> Result<Answer, ConnError> {
-        let idle = self.idle.lock().expect("not poisoned").pop();
-        if let Some(mut conn) = idle {
-            match conn.call(request).await {
-                Ok(a) => return Ok(self.keep(conn, a)),
-                Err(ConnFailure::ClosedBeforeAnswer(_)) => {}
-                Err(ConnFailure::Other(e)) => return Err(ConnError::Transient(e)),
-            }
+/// The hyper error under a client error, if any.
+fn hyper_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a hyper::Error> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            return Some(h);
         }
-        let mut conn = self.connect().await?;
-        match conn.call(request).await {
-            Ok(a) => Ok(self.keep(conn, a)),
-            Err(ConnFailure::ClosedBeforeAnswer(e) | ConnFailure::Other(e)) => Err(ConnError::Transient(e)),
-        }
+        source = s.source();
     }
-
-    fn keep(&self, conn: Conn, answer: Answer) -> Answer {
-        if answer.reusable {
-            self.idle.lock().expect("not poisoned").push(conn);
-        }
-        answer
-    }
+    None
 }
 
 /// Sends PostToConnection calls to one stage's management endpoint.
 pub struct DirectPoster {
-    pool: Pool,
+    client: Client,
+    /// `scheme://host[:port]`.
+    origin: String,
     /// The endpoint's path (`/prod`, or `/apis/ID/prod` locally), without a trailing slash.
     base_path: String,
     user_agent: &'static str,
@@ -229,6 +101,8 @@ pub struct DirectPoster {
     signer: Signer,
     /// The last payload and its SHA-256 (a broadcast sends one payload many times).
     payload: Mutex<Option<(Bytes, String)>>,
+    /// Server clock minus ours, in ms, learnt from a signature refused as expired (as the SDK).
+    skew_ms: std::sync::atomic::AtomicI64,
 }
 
 struct CredentialsCache {
@@ -309,13 +183,15 @@ impl DirectPoster {
         let (origin, base_path) = split_endpoint(endpoint)?;
         let host = origin.split_once("://").map_or("", |(_, h)| h).to_string();
         let signer = Signer::new(&region, &host);
-        let pool = Pool {
-            connector: https,
-            origin: origin.parse().map_err(|e| Error::invalid(format!("`{origin}`: {e}"), "check the endpoint"))?,
-            idle: Mutex::new(Vec::new()),
-        };
+        // The Host header is the one signed (set per request); idle connections are kept for
+        // the next call and dropped after a while, before AWS would close them.
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .set_host(false)
+            .build(https);
         Ok(DirectPoster {
-            pool,
+            client,
+            origin,
             base_path,
             user_agent: concat!("wsadm/", env!("CARGO_PKG_VERSION")),
             timeout: connect + read,
@@ -326,6 +202,7 @@ impl DirectPoster {
                 refresh: tokio::sync::Mutex::new(()),
             },
             payload: Mutex::new(None),
+            skew_ms: std::sync::atomic::AtomicI64::new(0),
         })
     }
 
@@ -357,37 +234,81 @@ impl DirectPoster {
         let credentials = self.credentials.get().await?;
         let (body, hash) = self.payload(data);
         let path = self.path(connection_id);
-        let (amz_date, authorization) = self.signer.sign(&credentials, &path, body.len(), &hash, SystemTime::now());
-        // The request as it goes on the wire: origin-form path, and the Host that was signed.
-        let mut request = Vec::with_capacity(512 + path.len() + authorization.len() + body.len());
-        {
-            use std::io::Write;
-            let _ = write!(
-                request,
-                "POST {path} HTTP/1.1\r\nhost: {}\r\nuser-agent: {}\r\ncontent-type: {OCTET_STREAM}\r\ncontent-length: {}\r\nx-amz-date: {amz_date}\r\nauthorization: {authorization}\r\n",
-                self.signer.host,
-                self.user_agent,
-                body.len()
-            );
-            if let Some(token) = credentials.session_token() {
-                let _ = write!(request, "x-amz-security-token: {token}\r\n");
-            }
-            request.extend_from_slice(b"\r\n");
-            request.extend_from_slice(&body);
-        }
         let call = async {
-            let answer = self.pool.send(&request).await?;
-            if (200..300).contains(&answer.status) {
-                Ok(())
-            } else {
-                Err(classify_response(answer.status, answer.error_type.as_deref(), &answer.body))
+            // A second try only after a signature refused for our clock: nothing was done.
+            for attempt in 0..2 {
+                let answer = exchange(&self.client, self.request(&credentials, &path, &body, &hash)?).await?;
+                if (200..300).contains(&answer.status) {
+                    return Ok(());
+                }
+                if attempt == 0 && answer.status == 403 && self.learn_skew(&answer) {
+                    continue;
+                }
+                return Err(classify_response(answer.status, answer.error_type.as_deref(), &answer.body));
             }
+            unreachable!("the loop returns")
         };
         match tokio::time::timeout(self.timeout, call).await {
             Ok(r) => r,
-            Err(_) => Err(ConnError::Transient(format!("no answer within {:?}", self.timeout))),
+            // Connected (connecting has its own, shorter timeout) and no answer: maybe done.
+            Err(_) => Err(ConnError::MaybeDelivered(format!("no answer within {:?}", self.timeout))),
         }
     }
+
+    /// The signed request, as the SDK would send it: origin-form path, the signed Host.
+    fn request(
+        &self,
+        credentials: &Credentials,
+        path: &str,
+        body: &Bytes,
+        hash: &str,
+    ) -> Result<hyper::Request<http_body_util::Full<Bytes>>, ConnError> {
+        let now = self.now();
+        let (amz_date, authorization) = self.signer.sign(credentials, path, body.len(), hash, now);
+        let mut b = hyper::Request::post(format!("{}{path}", self.origin))
+            .header("host", &self.signer.host)
+            .header("user-agent", self.user_agent)
+            .header("content-type", OCTET_STREAM)
+            .header("content-length", body.len())
+            .header("x-amz-date", amz_date)
+            .header("authorization", authorization);
+        if let Some(token) = credentials.session_token() {
+            b = b.header("x-amz-security-token", token);
+        }
+        b.body(http_body_util::Full::new(body.clone())).map_err(|e| ConnError::Other(format!("bad request: {e}")))
+    }
+
+    /// Now, by the server's clock as far as it is known.
+    fn now(&self) -> SystemTime {
+        let skew = self.skew_ms.load(std::sync::atomic::Ordering::Relaxed);
+        let d = Duration::from_millis(skew.unsigned_abs());
+        if skew >= 0 {
+            SystemTime::now() + d
+        } else {
+            SystemTime::now() - d
+        }
+    }
+
+    /// On a signature refused as expired or not yet current, the offset of the server's clock
+    /// (its `Date`) from ours; true when it changed what we sign with.
+    fn learn_skew(&self, answer: &Answer) -> bool {
+        let text = String::from_utf8_lossy(&answer.body);
+        if !(text.contains("Signature expired") || text.contains("Signature not yet current")) {
+            return false;
+        }
+        let Some(server) = answer.date.as_deref().and_then(http_date_ms) else { return false };
+        let ours = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let skew = server - ours;
+        let before = self.skew_ms.swap(skew, std::sync::atomic::Ordering::Relaxed);
+        // Under a minute of difference cannot be why a signature expired (AWS allows 5).
+        (skew - before).abs() > 60_000
+    }
+}
+
+/// An HTTP `Date` (`Sun, 06 Nov 1994 08:49:37 GMT`) in ms since the epoch.
+fn http_date_ms(v: &str) -> Option<i64> {
+    let t = jiff::fmt::rfc2822::parse(v).ok()?;
+    Some(t.timestamp().as_millisecond())
 }
 
 /// SigV4 for this one request shape (POST, no query, content-length, content-type, host,
@@ -550,6 +471,7 @@ mod tests {
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     use aws_smithy_runtime_api::client::identity::Identity;
     use hyper::header::{HeaderName, HeaderValue};
+    use std::sync::Arc;
 
     /// What one SigV4 signature covers besides the headers (for `signed_headers`, the general
     /// signer that the per-call `Signer` is tested against).
@@ -842,9 +764,8 @@ mod tests {
         assert!(proxied(&local));
     }
 
-    /// The HTTP/1.1 reader against a scripted server: Content-Length, chunked and to-the-end
-    /// bodies, an interim 100, `connection: close`, and a kept-alive connection that the server
-    /// closed while idle (replaced once, the request not lost).
+    /// Answers read against a scripted server: Content-Length, chunked and to-the-end bodies,
+    /// an interim 100, `connection: close` (the next call on a new connection).
     #[tokio::test]
     async fn answers_are_read_in_every_framing() {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -858,7 +779,7 @@ mod tests {
                 vec![
                     "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
                     "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
-                    "HTTP/1.1 410 Gone\r\nx-amzn-ErrorType: GoneException:http://internal\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"mes\r\n10\r\nsage\":\"gone\"}   \r\n0\r\n\r\n",
+                    "HTTP/1.1 410 Gone\r\nconnection: close\r\nx-amzn-ErrorType: GoneException:http://internal\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"mes\r\n10\r\nsage\":\"gone\"}   \r\n0\r\n\r\n",
                 ],
                 true,
             ),
@@ -911,7 +832,7 @@ mod tests {
         assert_eq!(poster.post("a=", b"{}").await, Ok(()));
         assert_eq!(poster.post("b=", b"{}").await, Ok(()), "after an interim 100");
         assert_eq!(poster.post("c=", b"{}").await, Err(ConnError::Gone), "chunked, typed by x-amzn-ErrorType");
-        // The server closed that kept-alive connection: the next call goes on a new one.
+        // That connection was closed: the next call goes on a new one.
         assert_eq!(poster.post("d=", b"{}").await, Err(ConnError::Forbidden("Forbidden".into())), "body to the end");
         assert!(matches!(poster.post("e/+", b"{}").await, Err(ConnError::Throttled(_))));
         let seen = seen.lock().unwrap().clone();
@@ -925,5 +846,141 @@ mod tests {
         ] {
             assert!(seen[0].contains(h), "{h}: {}", seen[0]);
         }
+    }
+
+    /// Reads one request (head and content-length body) from `sock`; `None` at the end.
+    async fn read_request(sock: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> Option<String> {
+        use tokio::io::AsyncReadExt;
+        loop {
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                let len: usize =
+                    head.lines().find_map(|l| l.strip_prefix("content-length: ")).map_or(0, |v| v.parse().unwrap());
+                if buf.len() >= end + 4 + len {
+                    buf.drain(..end + 4 + len);
+                    return Some(head);
+                }
+            }
+            let mut chunk = [0u8; 4096];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
+
+    async fn poster_for(port: u16) -> DirectPoster {
+        let config = aws_config::SdkConfig::builder()
+            .region(aws_types::region::Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new("AKID", "S", None, None, "t")))
+            .build();
+        DirectPoster::new(&config, &Url::parse(&format!("http://127.0.0.1:{port}/prod")).unwrap()).await.unwrap()
+    }
+
+    /// A server that reads the request and closes without answering: the message may have been
+    /// delivered, so the call is not re-sent, and says so.
+    #[tokio::test]
+    async fn a_request_without_an_answer_is_not_resent() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = requests.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut sock, _) = listener.accept().await.unwrap();
+                let mut buf = Vec::new();
+                if read_request(&mut sock, &mut buf).await.is_some() {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                drop(sock);
+            }
+        });
+        let poster = poster_for(port).await;
+        let r = poster.post("a=", b"{}").await;
+        assert!(matches!(r, Err(ConnError::MaybeDelivered(_))), "{r:?}");
+        assert!(!r.unwrap_err().is_retryable());
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1, "sent once, never re-sent");
+    }
+
+    /// The server closes a kept-alive connection while it is idle: the next call goes through,
+    /// once, on a new connection.
+    #[tokio::test]
+    async fn an_idle_connection_closed_by_the_server_is_replaced() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let (closed_tx, closed_rx) = tokio::sync::oneshot::channel();
+        let seen2 = seen.clone();
+        tokio::spawn(async move {
+            let mut closed_tx = Some(closed_tx);
+            loop {
+                let (mut sock, _) = listener.accept().await.unwrap();
+                let mut buf = Vec::new();
+                while let Some(head) = read_request(&mut sock, &mut buf).await {
+                    seen2.lock().unwrap().push(head);
+                    sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await.unwrap();
+                    if let Some(tx) = closed_tx.take() {
+                        // Answered, kept alive by the client, then closed while idle.
+                        drop(sock);
+                        let _ = tx.send(());
+                        break;
+                    }
+                }
+            }
+        });
+        let poster = poster_for(port).await;
+        assert_eq!(poster.post("a=", b"{}").await, Ok(()));
+        closed_rx.await.unwrap();
+        // Let the client's connection task see the close (an I/O event, not a timer).
+        for _ in 0..256 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(poster.post("b=", b"{}").await, Ok(()));
+        assert_eq!(seen.lock().unwrap().len(), 2, "each request reached the server once");
+    }
+
+    /// A signature refused as expired: the clock is corrected from the server's Date and the
+    /// call signed again, once; later calls use the corrected clock.
+    #[tokio::test]
+    async fn clock_skew_is_corrected_from_the_servers_date() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen2 = seen.clone();
+        // The server's clock is two hours ahead.
+        let server_now = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2);
+        let date = jiff::fmt::rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&server_now).unwrap();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = Vec::new();
+            let mut first = true;
+            while let Some(head) = read_request(&mut sock, &mut buf).await {
+                seen2.lock().unwrap().push(head);
+                let answer = if std::mem::take(&mut first) {
+                    let body = r#"{"message":"Signature expired: 20261130T000000Z is now earlier than 20261130T020000Z (20261130T021500Z - 15 min.)"}"#;
+                    format!(
+                        "HTTP/1.1 403 Forbidden\r\ndate: {date}\r\nx-amzn-ErrorType: InvalidSignatureException\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                } else {
+                    format!("HTTP/1.1 200 OK\r\ndate: {date}\r\ncontent-length: 0\r\n\r\n")
+                };
+                sock.write_all(answer.as_bytes()).await.unwrap();
+            }
+        });
+        let poster = poster_for(port).await;
+        assert_eq!(poster.post("a=", b"{}").await, Ok(()));
+        assert_eq!(poster.post("b=", b"{}").await, Ok(()));
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3, "refused, signed again, then the next call: {seen:#?}");
+        let hour = |head: &str| {
+            let d = head.lines().find_map(|l| l.strip_prefix("x-amz-date: ")).unwrap().to_string();
+            d[9..11].parse::<i64>().unwrap()
+        };
+        let ahead = (hour(&seen[1]) - hour(&seen[0])).rem_euclid(24);
+        assert_eq!(ahead, 2, "signed with the server's clock: {seen:#?}");
+        assert_eq!(hour(&seen[2]), hour(&seen[1]), "and kept");
     }
 }

@@ -463,6 +463,8 @@ fn conn_error(e: wsadm_core::connections::ConnError) -> Response<ResponseBody> {
         PayloadTooLarge => {
             aws_error(StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLargeException", "Request entity too large")
         }
-        Transient(m) | Other(m) => aws_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", &m),
+        Transient(m) | MaybeDelivered(m) | Other(m) => {
+            aws_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", &m)
+        }
     }
 }

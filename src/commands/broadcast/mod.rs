@@ -418,7 +418,13 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
 fn not_attempted(ids: Vec<String>, on_result: &mut impl FnMut(&TargetResult)) -> (Totals, Option<broadcast::Stop>) {
     let n = ids.len() as u64;
     for connection_id in ids {
-        on_result(&TargetResult { connection_id, outcome: Outcome::NotAttempted, attempts: 0, error: None });
+        on_result(&TargetResult {
+            connection_id,
+            outcome: Outcome::NotAttempted,
+            attempts: 0,
+            error: None,
+            maybe_delivered: false,
+        });
     }
     (Totals { targets: n, not_attempted: n, ..Totals::default() }, None)
 }

@@ -78,7 +78,16 @@ impl Report for BroadcastReport {
             ("Targets".to_string(), t.targets.to_string()),
             ("Delivered".into(), t.delivered.to_string()),
             ("Gone (410)".into(), t.gone.to_string()),
-            ("Failed".into(), t.failed.to_string()),
+            (
+                "Failed".into(),
+                match t.maybe_delivered {
+                    0 => t.failed.to_string(),
+                    m => format!(
+                        "{} ({m} sent without an answer: maybe delivered, not re-sent; `maybe_delivered` in --report)",
+                        t.failed
+                    ),
+                },
+            ),
             ("Not attempted".into(), t.not_attempted.to_string()),
             ("429s / retries".into(), format!("{} / {}", self.throttled, self.retries)),
             ("Time".into(), format!("{:.2} s ({:.0} msg/s)", self.elapsed_secs, self.rate_per_sec)),
@@ -200,7 +209,7 @@ mod tests {
             management_endpoint: "https://x/prod".into(),
             dry_run: false,
             bytes: 2,
-            totals: Totals { targets: 10, delivered: 9, gone: 1, failed: 0, not_attempted: 0 },
+            totals: Totals { targets: 10, delivered: 9, gone: 1, failed: 0, maybe_delivered: 0, not_attempted: 0 },
             throttled: 0,
             retries: 0,
             elapsed_secs: 1.0,

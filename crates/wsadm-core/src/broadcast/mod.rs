@@ -62,6 +62,9 @@ pub struct TargetResult {
     pub attempts: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Failed after a request that got no answer: the client may have the message.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub maybe_delivered: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +122,8 @@ pub struct Totals {
     pub delivered: u64,
     pub gone: u64,
     pub failed: u64,
+    /// Of the failed: sent without an answer, so perhaps delivered.
+    pub maybe_delivered: u64,
     pub not_attempted: u64,
 }
 
@@ -187,6 +192,7 @@ pub async fn run(
             Outcome::Failed => totals.failed += 1,
             Outcome::NotAttempted => totals.not_attempted += 1,
         }
+        totals.maybe_delivered += u64::from(r.maybe_delivered);
         progress.done.fetch_add(1, Ordering::Relaxed);
         on_result(&r);
     };
@@ -195,6 +201,7 @@ pub async fn run(
         outcome,
         attempts,
         error,
+        maybe_delivered: false,
     };
     loop {
         if stopped.is_none() && sender.stop.load(Ordering::Relaxed) {
@@ -267,6 +274,14 @@ pub async fn run(
                 stopped.get_or_insert(Stop::PayloadTooLarge);
                 progress.failed.fetch_add(1, Ordering::Relaxed);
                 finish(result(id, Outcome::Failed, attempts, Some("413".into())), &mut totals);
+            }
+            Err(e @ ConnError::MaybeDelivered(_)) => {
+                progress.failed.fetch_add(1, Ordering::Relaxed);
+                let r = TargetResult {
+                    maybe_delivered: true,
+                    ..result(id, Outcome::Failed, attempts, Some(e.to_string()))
+                };
+                finish(r, &mut totals);
             }
             Err(e) => {
                 progress.failed.fetch_add(1, Ordering::Relaxed);
@@ -356,16 +371,24 @@ mod tests {
             s.insert("c2=".into(), vec![ConnError::Gone]);
             s.insert("c3=".into(), vec![ConnError::Transient("500".into()); 5]);
             s.insert("c4=".into(), vec![ConnError::Other("400".into())]);
+            s.insert("c5=".into(), vec![ConnError::MaybeDelivered("reset".into())]);
         }
         let (t, stop, results, gone) = go(fake.clone(), 100, Arc::new(AtomicBool::new(false))).await;
         assert_eq!(stop, None);
-        assert_eq!(t, Totals { targets: 100, delivered: 97, gone: 1, failed: 2, not_attempted: 0 });
+        assert_eq!(t, Totals { targets: 100, delivered: 96, gone: 1, failed: 3, maybe_delivered: 1, not_attempted: 0 });
         assert_eq!(results.len(), 100);
         assert_eq!(gone.0.lock().unwrap().clone(), vec!["c2=".to_string()]);
         let c1 = results.iter().find(|r| r.connection_id == "c1=").unwrap();
         assert_eq!((c1.outcome, c1.attempts), (Outcome::Delivered, 3));
         let c3 = results.iter().find(|r| r.connection_id == "c3=").unwrap();
         assert_eq!((c3.outcome, c3.attempts), (Outcome::Failed, 3), "max attempts");
+        assert!(!c3.maybe_delivered);
+        // Sent without an answer: never re-sent, and marked.
+        let c5 = results.iter().find(|r| r.connection_id == "c5=").unwrap();
+        assert_eq!((c5.outcome, c5.attempts, c5.maybe_delivered), (Outcome::Failed, 1, true));
+        let line = serde_json::to_value(c5).unwrap();
+        assert_eq!(line["maybe_delivered"], true);
+        assert!(serde_json::to_value(c3).unwrap().get("maybe_delivered").is_none(), "only when true");
         assert!(fake.peak.load(Ordering::SeqCst) <= 8, "bounded concurrency");
     }
 
