@@ -146,11 +146,11 @@ async fn functions(lambda: &aws_sdk_lambda::Client, uris: Vec<&str>, warnings: &
         let name = wsadm_core::apigw::function_name(arn).to_string();
         match read {
             Ok(c) => {
-                let handlers_version =
-                    c.description().and_then(wsadm_core::handlers::built_by).map(str::to_string);
-                if let Some(v) = handlers_version.as_deref().filter(|v| {
-                    wsadm_core::handlers::is_older(v, wsadm_core::handlers::VERSION)
-                }) {
+                let handlers_version = c.description().and_then(wsadm_core::handlers::built_by).map(str::to_string);
+                if let Some(v) = handlers_version
+                    .as_deref()
+                    .filter(|v| wsadm_core::handlers::is_older(v, wsadm_core::handlers::VERSION))
+                {
                     warnings.push(format!(
                         "function {name} runs handlers from wsadm {v}, older than this wsadm {}: rerun `wsadm provision` to update them",
                         wsadm_core::handlers::VERSION
@@ -165,10 +165,8 @@ async fn functions(lambda: &aws_sdk_lambda::Client, uris: Vec<&str>, warnings: &
                     name,
                 });
             }
-            Err(e) => warnings.push(format!(
-                "function {name}: {}",
-                wsadm_core::error::from_sdk("GetFunctionConfiguration", e)
-            )),
+            Err(e) => warnings
+                .push(format!("function {name}: {}", wsadm_core::error::from_sdk("GetFunctionConfiguration", e))),
         }
     }
     out
