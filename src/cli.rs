@@ -78,7 +78,8 @@ pub struct GlobalArgs {
     )]
     pub stage: Option<String>,
 
-    /// Custom domain serving the stage, with its base path: chat.example.com/v1
+    /// Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against
+    /// its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)
     #[arg(
         long,
         global = true,
@@ -191,7 +192,10 @@ its executable, else .venv/npm or PATH); every other service
 (Lambda, Logs, CloudWatch, IAM, STS, Secrets Manager) is forwarded to moto. If an engine
 wsadm local started dies, it says so with the engine's last lines and exits 1. AWS_PROXY routes to
 functions that are wsadm handlers run in process, configured by the function's environment
-in the Lambda service; HTTP_PROXY routes call your local server.
+in the Lambda service; HTTP_PROXY routes call your local server. Custom domain names
+(CreateDomainName, CreateApiMapping) are served by Host header: name them under localhost
+(chat.localhost), which wsadm resolves to 127.0.0.1 without DNS; then clients connect to
+ws://chat.localhost:PORT/BASEPATH and wsadm takes --domain chat.localhost:PORT/BASEPATH.
 
 Examples:
   wsadm local                               # moto and dynalite from .venv or PATH, port 4510

@@ -36,7 +36,7 @@ fn encode_token(key: &str) -> String {
 
 fn decode_token(token: &str) -> Result<String> {
     let invalid = || bad("The nextToken is invalid");
-    if token.len() % 2 != 0 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !token.len().is_multiple_of(2) || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(invalid());
     }
     let bytes = (0..token.len())
