@@ -31,7 +31,7 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -l connect-timeout -d 'Seconds
 complete -c wsadm -n "__fish_wsadm_needs_command" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_needs_command" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_needs_command" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_needs_command" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_needs_command" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_needs_command" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_needs_command" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -61,7 +61,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -82,7 +82,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -99,7 +99,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -116,7 +116,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -136,7 +136,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_see
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and not __fish_seen_subcommand_from ls list show kick prune help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -168,7 +168,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -197,7 +197,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -217,7 +217,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -236,7 +236,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from kick" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -255,7 +255,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -278,7 +278,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and not __fish_seen_subcommand_from tail trace summary groups help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -315,7 +315,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -343,7 +343,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from trace" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -373,7 +373,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from summary" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -391,7 +391,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand logs; and __fish_seen_subcommand_from groups" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -429,7 +429,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l connect-timeou
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -465,7 +465,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l connect-timeout -
 complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand client" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand client" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -507,7 +507,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l connect-timeout
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand loadtest" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -557,7 +557,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l connect-timeou
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -578,7 +578,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l connect-timeout 
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand destroy" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -602,7 +602,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l connect-timeout -d
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand audit" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -621,7 +621,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_see
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and not __fish_seen_subcommand_from build help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -644,7 +644,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand handlers; and __fish_seen_subcommand_from build" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -684,7 +684,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-timeout -d
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -702,7 +702,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_see
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -723,7 +723,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from completions" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
@@ -740,7 +740,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l api -d 'The WebSocket API, by name or id' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from man" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'

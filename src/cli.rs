@@ -78,7 +78,8 @@ pub struct GlobalArgs {
     )]
     pub stage: Option<String>,
 
-    /// Custom domain serving the stage, with its base path: chat.example.com/v1
+    /// Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against
+    /// its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)
     #[arg(
         long,
         global = true,
@@ -193,7 +194,10 @@ wsadm local started dies, it says so with the engine's last lines and exits 1. A
 function's own `bootstrap` (from its zip, for this machine's architecture) as processes under
 the Lambda Runtime API, with its environment and timeout, logs in /aws/lambda/{fn}; a placeholder
 zip (no bootstrap) runs the built-in wsadm handlers in process. HTTP_PROXY routes call your
-local server.
+local server. Custom domain names
+(CreateDomainName, CreateApiMapping) are served by Host header: name them under localhost
+(chat.localhost), which wsadm resolves to 127.0.0.1 without DNS; then clients connect to
+ws://chat.localhost:PORT/BASEPATH and wsadm takes --domain chat.localhost:PORT/BASEPATH.
 
 Examples:
   wsadm local                               # moto and dynalite from .venv or PATH, port 4510

@@ -412,14 +412,20 @@ pub fn source_ip(target: IpAddr, index: usize, spread: u8) -> Option<IpAddr> {
     }
 }
 
-/// The socket address of the URL's host (first answer of the resolver).
+/// The socket address of the URL's host (first answer of the resolver; names under
+/// `localhost`, such as a local custom domain, are 127.0.0.1 without DNS).
 pub async fn resolve(url: &Url) -> Result<SocketAddr, Error> {
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_string();
     let port = url.port_or_known_default().unwrap_or(443);
-    let mut addrs = tokio::net::lookup_host((host.as_str(), port))
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let addrs = wsadm_core::localhost::lookup(&host)
         .await
         .map_err(|source| Error::Io { context: format!("cannot resolve {host}"), source })?;
-    addrs.next().ok_or_else(|| Error::invalid(format!("{host} has no address"), "check the URL"))
+    let ip =
+        addrs.into_iter().next().ok_or_else(|| Error::invalid(format!("{host} has no address"), "check the URL"))?;
+    Ok(SocketAddr::new(ip, port))
 }
 
 /// TCP connect to `addr` (from `source` when given), then the WebSocket handshake (TLS for
@@ -627,6 +633,14 @@ mod tests {
         assert_eq!(human_duration(Duration::from_millis(350)), "350ms");
         assert_eq!(human_duration(Duration::from_millis(1250)), "1.2s");
         assert_eq!(human_duration(Duration::from_secs(125)), "2m05s");
+    }
+
+    #[tokio::test]
+    async fn local_custom_domains_resolve_to_loopback_without_dns() {
+        let a = resolve(&parse_url("ws://chat.localhost:4510/v1").unwrap()).await.unwrap();
+        assert_eq!(a, "127.0.0.1:4510".parse().unwrap());
+        let a = resolve(&parse_url("wss://127.0.0.1/prod").unwrap()).await.unwrap();
+        assert_eq!(a, "127.0.0.1:443".parse().unwrap());
     }
 
     #[test]

@@ -70,9 +70,13 @@ impl Aws {
         if guard::loopback_only() {
             guard::check(endpoint.as_str())?;
         }
-        let conf = aws_sdk_apigatewaymanagement::config::Builder::from(&self.config)
-            .endpoint_url(endpoint.as_str().trim_end_matches('/'))
-            .build();
+        let mut conf = aws_sdk_apigatewaymanagement::config::Builder::from(&self.config)
+            .endpoint_url(endpoint.as_str().trim_end_matches('/'));
+        // A custom domain under localhost (the local stack's) is resolved without DNS.
+        if crate::localhost::url_needs_resolver(endpoint.as_str()) {
+            conf = conf.http_client(crate::localhost::sdk_http_client(crate::tls::bundle()?.as_deref(), true)?);
+        }
+        let conf = conf.build();
         Ok(aws_sdk_apigatewaymanagement::Client::from_conf(conf))
     }
 

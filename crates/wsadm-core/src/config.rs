@@ -119,30 +119,18 @@ pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, Error> {
     if let Some(u) = &opts.endpoint_url {
         loader = loader.endpoint_url(u);
     }
-    if let Some(bundle) = crate::tls::init(profile.as_deref())? {
-        loader = loader.http_client(https_client_trusting(&bundle)?);
+    let bundle = crate::tls::init(profile.as_deref())?;
+    // An endpoint under localhost (a custom domain of the local stack) is answered without DNS.
+    let localhost_names = opts.endpoint_url.iter().any(|u| crate::localhost::url_needs_resolver(u))
+        || std::env::vars().any(|(k, v)| k.starts_with("AWS_ENDPOINT_URL") && crate::localhost::url_needs_resolver(&v));
+    if bundle.is_some() || localhost_names {
+        loader = loader.http_client(crate::localhost::sdk_http_client(bundle.as_deref(), localhost_names)?);
     }
     let config = loader.load().await;
     if config.region().is_none() {
         return Err(Error::NoRegion { profile });
     }
     Ok(config)
-}
-
-/// The SDK's HTTP client with `bundle` as its only roots (as AWS_CA_BUNDLE does for the AWS CLI).
-fn https_client_trusting(
-    bundle: &crate::tls::CaBundle,
-) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, Error> {
-    use aws_smithy_http_client::tls;
-    let trust = tls::TrustStore::empty().with_pem_certificate(bundle.pem.clone());
-    let ctx = tls::TlsContext::builder()
-        .with_trust_store(trust)
-        .build()
-        .map_err(|e| Error::invalid(format!("the CA bundle {}: {e}", bundle.path.display()), "check the PEM file"))?;
-    Ok(aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
-        .tls_context(ctx)
-        .build_https())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The loopback guard: with `WSADM_LOOPBACK_ONLY` set (tests, benchmarks, the demo),
-//! every endpoint must be on 127.0.0.0/8 or ::1, so nothing can reach real AWS.
+//! every endpoint must be on 127.0.0.0/8, ::1 or a name under `localhost` (which wsadm resolves
+//! to 127.0.0.1 itself, see [`crate::localhost`]), so nothing can reach real AWS.
 
 use crate::Error;
 use url::{Host, Url};
@@ -18,7 +19,8 @@ pub fn is_loopback(url: &str) -> bool {
         Ok(u) => match u.host() {
             Some(Host::Ipv4(ip)) => ip.is_loopback(),
             Some(Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            // RFC 6761: names under localhost are loopback; wsadm resolves them itself.
+            Some(Host::Domain(d)) => crate::localhost::is_localhost(d),
             None => false,
         },
         Err(_) => false,
@@ -67,6 +69,8 @@ mod tests {
         assert!(is_loopback("http://127.9.8.7"));
         assert!(is_loopback("http://[::1]:80/x"));
         assert!(is_loopback("ws://localhost:1/prod"));
+        assert!(is_loopback("https://chat.localhost:4510/v1"));
+        assert!(!is_loopback("https://chat.localhost.example.com/v1"));
         assert!(!is_loopback("https://abc.execute-api.us-east-1.amazonaws.com/prod"));
         assert!(!is_loopback("http://10.0.0.1"));
         assert!(!is_loopback("http://169.254.169.254"));

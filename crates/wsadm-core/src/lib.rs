@@ -10,6 +10,7 @@ pub mod connections;
 pub mod error;
 pub mod guard;
 pub mod handlers;
+pub mod localhost;
 pub mod logs;
 pub mod poster;
 pub mod store;

@@ -32,7 +32,8 @@ const REFRESH_BEFORE: Duration = Duration::from_secs(300);
 /// Error bodies are read up to this size (AWS sends a short JSON message).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+// `*.localhost` endpoints (a local custom domain) resolve to loopback without DNS.
+type Connector = hyper_rustls::HttpsConnector<HttpConnector<crate::localhost::Resolver>>;
 type Client = hyper_util::client::legacy::Client<Connector, http_body_util::Full<Bytes>>;
 
 /// What came back.
@@ -162,7 +163,7 @@ impl DirectPoster {
         let tc = config.timeout_config();
         let connect = tc.and_then(|t| t.connect_timeout()).unwrap_or(Duration::from_secs(2));
         let read = tc.and_then(|t| t.read_timeout()).unwrap_or(Duration::from_secs(20));
-        let mut http = HttpConnector::new();
+        let mut http = HttpConnector::new_with_resolver(crate::localhost::Resolver);
         http.set_connect_timeout(Some(connect));
         http.set_nodelay(true);
         http.enforce_http(false);

@@ -89,14 +89,17 @@ pub async fn resolve_api(aws: &Aws, query: &str) -> Result<Api, Error> {
 /// The @connections endpoint of a stage — the one place it is derived.
 ///
 /// From the API endpoint: `wss://` becomes `https://`, `ws://` becomes `http://`, then `/{stage}`.
-/// From a custom domain (`host[/basePath]`, scheme optional): `https://host[/basePath]`; the
-/// base path mapping selects the stage, so the stage is not appended.
+/// From a custom domain (`host[/basePath]`, scheme optional): `https://host[/basePath]` (`http://`
+/// when the API endpoint is `ws://`: a local stack without TLS); the base path mapping selects
+/// the stage, so the stage is not appended.
 pub fn management_endpoint(api_endpoint: &str, stage: &str, domain: Option<&str>) -> Result<Url, Error> {
     let raw = match domain {
         Some(d) => {
             let d = d.trim_end_matches('/');
             if d.contains("://") {
                 d.to_string()
+            } else if api_endpoint.starts_with("ws://") {
+                format!("http://{d}")
             } else {
                 format!("https://{d}")
             }
@@ -127,7 +130,14 @@ pub async fn resolve(aws: &Aws, args: &TargetArgs) -> Result<Target, Error> {
     let query = args.api.as_deref().ok_or(Error::MissingApi)?;
     let api = resolve_api(aws, query).await?;
     let api_id = api.api_id().unwrap_or_default().to_string();
-    let stage = resolve_stage(aws, &api_id, args.stage.as_deref()).await?;
+    let mapped = match args.domain.as_deref() {
+        Some(d) => domain_stage(aws, d, &api_id, args.stage.as_deref()).await?,
+        None => None,
+    };
+    let stage = match mapped {
+        Some(s) => s,
+        None => resolve_stage(aws, &api_id, args.stage.as_deref()).await?,
+    };
     let api_endpoint = api.api_endpoint().unwrap_or_default().to_string();
     let management_endpoint = management_endpoint(&api_endpoint, &stage, args.domain.as_deref())?;
     let tags = api.tags().cloned().unwrap_or_default();
@@ -141,6 +151,93 @@ pub async fn resolve(aws: &Aws, args: &TargetArgs) -> Result<Target, Error> {
         table,
         tags,
     })
+}
+
+/// `--domain [SCHEME://]HOST[:PORT][/BASEPATH]` split into the domain name and the base path
+/// (API Gateway ignores the port and compares base paths without slashes). None for an IP
+/// address: no custom domain name is one.
+pub fn split_domain(domain: &str) -> Option<(String, String)> {
+    let rest = domain.split_once("://").map_or(domain, |(_, r)| r);
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() || host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    Some((host, path.trim_matches('/').to_string()))
+}
+
+/// With `--domain` naming a custom domain name of the region: the stage its API mapping for
+/// the base path serves, checked against the API (and `--stage`), so a wrong base path is a
+/// clear error before any @connections call. None when it cannot be checked (an IP address,
+/// or no permission to read domain names).
+async fn domain_stage(aws: &Aws, domain: &str, api_id: &str, stage: Option<&str>) -> Result<Option<String>, Error> {
+    let Some((name, base_path)) = split_domain(domain) else { return Ok(None) };
+    let client = aws.apigw();
+    let mut mappings = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = match client.get_api_mappings().domain_name(&name).set_next_token(token).send().await.ctx("GetApiMappings") {
+            Ok(p) => p,
+            Err(Error::Service { code, .. }) if code == "NotFoundException" => {
+                return Err(Error::invalid(
+                    format!("--domain {domain}: {name} is not a custom domain name in {}", aws.region()),
+                    "list them with `aws apigatewayv2 get-domain-names`; --domain takes HOST[/BASEPATH] of a domain name mapped to the API",
+                ))
+            }
+            Err(Error::AccessDenied { .. }) => {
+                tracing::info!("cannot read the API mappings of {name} (access denied): --domain is not checked");
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        mappings.extend(page.items().iter().cloned());
+        token = page.next_token().map(str::to_string).filter(|t| !t.is_empty());
+        if token.is_none() {
+            break;
+        }
+    }
+    let key = |m: &aws_sdk_apigatewayv2::types::ApiMapping| m.api_mapping_key().unwrap_or_default().to_string();
+    let Some(m) = mappings.iter().find(|m| key(m) == base_path) else {
+        let mut known: Vec<String> = mappings
+            .iter()
+            .map(|m| {
+                format!(
+                    "`{name}/{}` -> API {} stage {}",
+                    key(m),
+                    m.api_id().unwrap_or_default(),
+                    m.stage().unwrap_or_default()
+                )
+            })
+            .collect();
+        known.sort();
+        let shown = if base_path.is_empty() { "(none)".to_string() } else { format!("`{base_path}`") };
+        return Err(Error::invalid(
+            format!("--domain {domain}: {name} has no API mapping for the base path {shown}"),
+            if known.is_empty() {
+                format!("{name} has no API mappings: create one with `aws apigatewayv2 create-api-mapping`")
+            } else {
+                format!("its mappings: {}", known.join(", "))
+            },
+        ));
+    };
+    let (mapped_api, mapped_stage) = (m.api_id().unwrap_or_default(), m.stage().unwrap_or_default());
+    if mapped_api != api_id {
+        return Err(Error::invalid(
+            format!("--domain {domain} serves API {mapped_api} (stage {mapped_stage}), not {api_id}"),
+            "check --api, or the base path in --domain",
+        ));
+    }
+    if let Some(s) = stage.filter(|s| *s != mapped_stage) {
+        return Err(Error::invalid(
+            format!("--domain {domain} serves stage {mapped_stage}, not --stage {s}"),
+            format!("drop --stage, or pass --stage {mapped_stage}"),
+        ));
+    }
+    Ok(Some(mapped_stage.to_string()))
 }
 
 /// Checks that `stage` exists on the API (or picks the only one when none is given).
@@ -188,7 +285,19 @@ mod tests {
         assert_eq!(u.as_str(), "https://chat.example.com/v1");
         let u = management_endpoint("wss://x", "prod", Some("chat.example.com")).unwrap();
         assert_eq!(u.as_str(), "https://chat.example.com/");
+        let u = management_endpoint("ws://127.0.0.1:4510/apis/abc", "prod", Some("chat.localhost:4510/v1")).unwrap();
+        assert_eq!(u.as_str(), "http://chat.localhost:4510/v1");
         assert!(management_endpoint("", "prod", None).is_err());
+    }
+
+    #[test]
+    fn domains_split_into_name_and_base_path() {
+        let s = |d: &str| split_domain(d);
+        assert_eq!(s("chat.example.com/v1"), Some(("chat.example.com".into(), "v1".into())));
+        assert_eq!(s("https://Chat.localhost:4510/v1/chat/"), Some(("chat.localhost".into(), "v1/chat".into())));
+        assert_eq!(s("chat.localhost:4510"), Some(("chat.localhost".into(), String::new())));
+        assert_eq!(s("http://127.0.0.1:4510/apis/x/prod"), None);
+        assert_eq!(s("[::1]:80/v1"), None);
     }
 
     #[test]

@@ -78,15 +78,24 @@ struct ConnectPlan {
 }
 
 impl Emulator {
-    /// `GET /apis/{apiId}/{stage}` with an Upgrade header.
+    /// `GET /apis/{apiId}/{stage}` with an Upgrade header, or `GET /{basePath}` on a custom domain.
     pub async fn websocket(self: &Arc<Self>, req: Request<Incoming>, remote: SocketAddr) -> Response<ResponseBody> {
         let path = req.uri().path().trim_end_matches('/').to_string();
-        let mut parts = path.trim_start_matches('/').split('/');
-        let (Some("apis"), Some(api_id), Some(stage), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return text_response(StatusCode::NOT_FOUND, "connect to {apiEndpoint}/{stage}");
+        let host = req.headers().get(hyper::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_string);
+        // A custom domain routes by its API mapping only; its events name the domain (as AWS).
+        let (api_id, stage, domain_name) = match self.control.route_custom_domain(host.as_deref(), &path) {
+            Some(Some(r)) => (r.api_id, r.stage, host.unwrap_or_default()),
+            Some(None) => return text_response(StatusCode::FORBIDDEN, "Forbidden: no API mapping for this base path"),
+            None => {
+                let mut parts = path.trim_start_matches('/').split('/');
+                let (Some("apis"), Some(api_id), Some(stage), None) =
+                    (parts.next(), parts.next(), parts.next(), parts.next())
+                else {
+                    return text_response(StatusCode::NOT_FOUND, "connect to {apiEndpoint}/{stage}");
+                };
+                (api_id.to_string(), stage.to_string(), self.host.clone())
+            }
         };
-        let (api_id, stage) = (api_id.to_string(), stage.to_string());
         let plan = self.control.with_api(&api_id, |a| {
             let st = a.stages.get(&stage)?;
             let connect = a.route_by_key("$connect");
@@ -125,7 +134,7 @@ impl Emulator {
             user_agent: headers.get("user-agent").and_then(|v| v.first()).cloned(),
             request_id: new_id(6),
             request_time_ms: connected_at,
-            domain_name: self.host.clone(),
+            domain_name,
             ..Default::default()
         };
         match self.admit(&plan, &headers, &query, &mut rec).await {
@@ -161,7 +170,7 @@ impl Emulator {
             stage: &rec.stage,
             connection_id: &rec.connection_id,
             connected_at: rec.connected_at,
-            domain_name: &self.host,
+            domain_name: &rec.domain_name,
             source_ip: &rec.source_ip,
             user_agent: rec.user_agent.as_deref(),
             request_id: &rec.request_id,
@@ -255,6 +264,7 @@ impl Emulator {
             last_active: rec.connected_at.into(),
             source_ip: rec.source_ip,
             user_agent: rec.user_agent,
+            domain_name: rec.domain_name,
             authorizer,
             tx,
             queued_bytes: 0.into(),
@@ -395,7 +405,7 @@ impl Emulator {
             stage: &conn.stage,
             connection_id: &conn.id,
             connected_at: conn.connected_at,
-            domain_name: &self.host,
+            domain_name: &conn.domain_name,
             source_ip: &conn.source_ip,
             user_agent: conn.user_agent.as_deref(),
             request_id,
@@ -417,7 +427,7 @@ impl Emulator {
             user_agent: conn.user_agent.clone(),
             request_id: request_id.to_string(),
             request_time_ms: now_ms(),
-            domain_name: self.host.clone(),
+            domain_name: conn.domain_name.clone(),
             principal_id: conn
                 .authorizer
                 .as_ref()

@@ -28,6 +28,8 @@ pub struct Conn {
     pub last_active: AtomicI64,
     pub source_ip: String,
     pub user_agent: Option<String>,
+    /// The host the client connected to (the custom domain, or the emulator's own), as events name it.
+    pub domain_name: String,
     /// The authorizer's context (principalId and its context keys), passed on every event.
     pub authorizer: Option<serde_json::Map<String, serde_json::Value>>,
     pub tx: mpsc::Sender<Outbound>,

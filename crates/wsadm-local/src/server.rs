@@ -312,14 +312,24 @@ impl Emulator {
         let Some((prefix, raw_id)) = path.split_once("/@connections/") else {
             return aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Forbidden");
         };
-        let mut p = prefix.trim_start_matches('/').split('/');
-        let (Some("apis"), Some(api_id), Some(stage), None) = (p.next(), p.next(), p.next(), p.next()) else {
-            return aws_error(
-                StatusCode::FORBIDDEN,
-                "ForbiddenException",
-                "Forbidden: use {apiEndpoint}/{stage}/@connections/{id}",
-            );
+        // On a custom domain, `/{basePath}/@connections/{id}` reaches the mapped stage.
+        let host = req.headers().get(hyper::header::HOST).and_then(|v| v.to_str().ok());
+        let (api_id, stage) = match self.control.route_custom_domain(host, prefix) {
+            Some(Some(r)) => (r.api_id, r.stage),
+            Some(None) => return aws_error(StatusCode::FORBIDDEN, "ForbiddenException", "Forbidden"),
+            None => {
+                let mut p = prefix.trim_start_matches('/').split('/');
+                let (Some("apis"), Some(api_id), Some(stage), None) = (p.next(), p.next(), p.next(), p.next()) else {
+                    return aws_error(
+                        StatusCode::FORBIDDEN,
+                        "ForbiddenException",
+                        "Forbidden: use {apiEndpoint}/{stage}/@connections/{id}",
+                    );
+                };
+                (api_id.to_string(), stage.to_string())
+            }
         };
+        let (api_id, stage) = (api_id.as_str(), stage.as_str());
         // The id arrives URL-encoded exactly once (`=` as %3D).
         let id = percent_encoding::percent_decode_str(raw_id).decode_utf8_lossy().into_owned();
         let conn = self.registry.get_in(&id, api_id, stage);

@@ -112,7 +112,18 @@ impl ControlPlane {
     }
 
     pub(super) fn delete_api(&self, api_id: &str) -> Result<Reply> {
-        self.write().remove(api_id).map(|_| no_content()).ok_or_else(|| self.api_not_found(api_id))
+        let mut apis = self.write();
+        if !apis.contains_key(api_id) {
+            return Err(self.api_not_found(api_id));
+        }
+        // AWS's answer when a custom domain still maps the API.
+        if !self.mapped_from(api_id, None).is_empty() {
+            return Err(bad(format!(
+                "Deleting API {api_id} failed. Please remove all API mappings for the API from your custom domain names."
+            )));
+        }
+        apis.remove(api_id);
+        Ok(no_content())
     }
 }
 

@@ -8,6 +8,7 @@
 mod apis;
 mod authorizers;
 mod deployments;
+mod domains;
 mod errors;
 mod ids;
 mod integrations;
@@ -19,6 +20,7 @@ mod store;
 mod tags;
 mod wire;
 
+pub use domains::DomainRoute;
 pub use store::ControlPlane;
 
 use bytes::Bytes;
@@ -104,6 +106,17 @@ impl ControlPlane {
             ("GET", ["apis", a, "deployments", d]) => self.get_child(a, d, "Deployment", |s| &s.deployments),
             ("PATCH", ["apis", a, "deployments", d]) => self.update_deployment(a, d, body),
             ("DELETE", ["apis", a, "deployments", d]) => self.delete_deployment(a, d),
+
+            ("GET", ["domainnames"]) => self.get_domain_names(&q),
+            ("POST", ["domainnames"]) => self.create_domain_name(body),
+            ("GET", ["domainnames", d]) => self.get_domain_name(d),
+            ("PATCH", ["domainnames", d]) => self.update_domain_name(d, body),
+            ("DELETE", ["domainnames", d]) => self.delete_domain_name(d),
+            ("GET", ["domainnames", d, "apimappings"]) => self.get_api_mappings(d, &q),
+            ("POST", ["domainnames", d, "apimappings"]) => self.create_api_mapping(d, body),
+            ("GET", ["domainnames", d, "apimappings", m]) => self.get_api_mapping(d, m),
+            ("PATCH", ["domainnames", d, "apimappings", m]) => self.update_api_mapping(d, m, body),
+            ("DELETE", ["domainnames", d, "apimappings", m]) => self.delete_api_mapping(d, m),
 
             _ => Err(unknown()),
         }

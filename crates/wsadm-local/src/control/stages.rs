@@ -110,7 +110,19 @@ impl ControlPlane {
     pub(super) fn delete_stage(&self, api_id: &str, stage_name: &str) -> Result<Reply> {
         let mut apis = self.write();
         let state = apis.get_mut(api_id).ok_or_else(|| self.api_not_found(api_id))?;
-        state.stages.remove(stage_name).map(|_| no_content()).ok_or_else(|| stage_not_found(stage_name))
+        if !state.stages.contains_key(stage_name) {
+            return Err(stage_not_found(stage_name));
+        }
+        // A stage a custom domain serves would leave the mapping pointing nowhere.
+        let mapped = self.mapped_from(api_id, Some(stage_name));
+        if !mapped.is_empty() {
+            return Err(bad(format!(
+                "Deleting stage {stage_name} failed. Please remove the API mappings of the stage from your custom domain names: {}",
+                mapped.join(", ")
+            )));
+        }
+        state.stages.remove(stage_name);
+        Ok(no_content())
     }
 
     pub(super) fn delete_route_settings(&self, api_id: &str, stage_name: &str, route_key: &str) -> Result<Reply> {

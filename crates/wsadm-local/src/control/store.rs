@@ -1,5 +1,6 @@
 //! The in-memory store of APIs and everything under them, and the reads every resource kind shares.
 
+use super::domains::DomainState;
 use super::errors::{not_found, ApiError, Result};
 use super::paging::{page, Page};
 use super::wire::{json, Query, Reply};
@@ -12,6 +13,8 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 /// The in-memory API Gateway v2 control plane.
 pub struct ControlPlane {
     apis: RwLock<BTreeMap<String, ApiState>>,
+    /// Custom domain names by name (lowercase). Lock order: `apis` before `domains`.
+    domains: RwLock<BTreeMap<String, DomainState>>,
     pub(super) endpoint_host: String,
     /// wss:// and https:// endpoints (`wsadm local --tls`).
     pub(super) secure: bool,
@@ -26,6 +29,7 @@ impl ControlPlane {
     pub fn new(endpoint_host: &str, region: &str, account_id: &str, secure: bool) -> Self {
         ControlPlane {
             apis: RwLock::new(BTreeMap::new()),
+            domains: RwLock::new(BTreeMap::new()),
             endpoint_host: endpoint_host.to_string(),
             secure,
             region: region.to_string(),
@@ -54,6 +58,14 @@ impl ControlPlane {
 
     pub(super) fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, ApiState>> {
         self.apis.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn domains_read(&self) -> RwLockReadGuard<'_, BTreeMap<String, DomainState>> {
+        self.domains.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn domains_write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, DomainState>> {
+        self.domains.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(super) fn api_not_found(&self, api_id: &str) -> ApiError {

@@ -1,5 +1,6 @@
-//! Tags on APIs and stages, addressed by ARN (`/v2/tags/{arn}`).
+//! Tags on APIs, stages and domain names, addressed by ARN (`/v2/tags/{arn}`).
 
+use super::domains::DomainState;
 use super::errors::{bad, resource_not_found, Result};
 use super::store::ControlPlane;
 use super::wire::{json, no_content, parse_body, required, Query, Reply};
@@ -17,9 +18,11 @@ impl ControlPlane {
     pub(super) fn get_tags(&self, arn: &str) -> Result<Reply> {
         let target = parse_tag_arn(arn, &self.region)?;
         let apis = self.read();
+        let domains = self.domains_read();
         let tags = match &target {
             TagTarget::Api(a) => apis.get(a).map(|s| &s.api.tags),
             TagTarget::Stage(a, st) => apis.get(a).and_then(|s| s.stages.get(st)).map(|s| &s.tags),
+            TagTarget::Domain(d) => domains.get(d).map(|s| &s.domain.tags),
         };
         let tags = tags.ok_or_else(|| resource_not_found(arn))?;
         Ok(json(StatusCode::OK, &TagsBody { tags: Some(tags.clone()) }))
@@ -30,7 +33,8 @@ impl ControlPlane {
         let input: TagsBody = parse_body(body)?;
         let new_tags = required(input.tags, "tags")?;
         let mut apis = self.write();
-        let tags = tags_mut(&mut apis, &target).ok_or_else(|| resource_not_found(arn))?;
+        let mut domains = self.domains_write();
+        let tags = tags_mut(&mut apis, &mut domains, &target).ok_or_else(|| resource_not_found(arn))?;
         let mut merged = tags.clone();
         merged.extend(new_tags);
         validate_tags(&merged)?;
@@ -45,7 +49,8 @@ impl ControlPlane {
             return Err(bad("tagKeys is required"));
         }
         let mut apis = self.write();
-        let tags = tags_mut(&mut apis, &target).ok_or_else(|| resource_not_found(arn))?;
+        let mut domains = self.domains_write();
+        let tags = tags_mut(&mut apis, &mut domains, &target).ok_or_else(|| resource_not_found(arn))?;
         for k in keys {
             tags.remove(k);
         }
@@ -55,11 +60,13 @@ impl ControlPlane {
 
 fn tags_mut<'a>(
     apis: &'a mut BTreeMap<String, ApiState>,
+    domains: &'a mut BTreeMap<String, DomainState>,
     target: &TagTarget,
 ) -> Option<&'a mut BTreeMap<String, String>> {
     match target {
         TagTarget::Api(a) => apis.get_mut(a).map(|s| &mut s.api.tags),
         TagTarget::Stage(a, st) => apis.get_mut(a).and_then(|s| s.stages.get_mut(st)).map(|s| &mut s.tags),
+        TagTarget::Domain(d) => domains.get_mut(d).map(|s| &mut s.domain.tags),
     }
 }
 
@@ -85,9 +92,10 @@ pub(super) fn validate_tags(tags: &BTreeMap<String, String>) -> Result<()> {
 enum TagTarget {
     Api(String),
     Stage(String, String),
+    Domain(String),
 }
 
-/// `arn:{partition}:apigateway:{region}::/apis/{apiId}[/stages/{stage}]`.
+/// `arn:{partition}:apigateway:{region}::/apis/{apiId}[/stages/{stage}]` or `…::/domainnames/{name}`.
 fn parse_tag_arn(arn: &str, region: &str) -> Result<TagTarget> {
     let invalid = || bad(format!("Invalid resource ARN {arn}"));
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -106,6 +114,7 @@ fn parse_tag_arn(arn: &str, region: &str) -> Result<TagTarget> {
         ["", "apis", api, "stages", stage] if !api.is_empty() && !stage.is_empty() => {
             Ok(TagTarget::Stage(api.to_string(), stage.to_string()))
         }
+        ["", "domainnames", name] if !name.is_empty() => Ok(TagTarget::Domain(name.to_string())),
         _ => Err(invalid()),
     }
 }
@@ -131,6 +140,10 @@ mod tests {
         assert_eq!(
             parse_tag_arn("arn:aws:apigateway:us-east-1::/apis/abc/stages/prod", r),
             Ok(TagTarget::Stage("abc".into(), "prod".into()))
+        );
+        assert_eq!(
+            parse_tag_arn("arn:aws:apigateway:us-east-1::/domainnames/chat.localhost", r),
+            Ok(TagTarget::Domain("chat.localhost".into()))
         );
         assert!(matches!(parse_tag_arn("arn:aws:apigateway:eu-west-1::/apis/abc", r), Err(ApiError::NotFound(_))));
         for no in [
