@@ -17,6 +17,7 @@ fn demo_runs_and_shows_the_api() {
     assert!(out.status.success(), "demo failed:\n{stdout}\n{stderr}");
     for line in [
         "$ wsadm provision --name chat --stage prod",
+        " as bootstrap",
         "$ wsadm apis show chat",
         "$ wsadm sessions ls --api chat --stage prod --room lobby",
         "$ wsadm broadcast --api chat --stage prod --room lobby --message '{\"type\":\"maintenance\",\"in\":\"5m\"}' --json",
