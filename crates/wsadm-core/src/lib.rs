@@ -10,6 +10,7 @@ pub mod connections;
 pub mod error;
 pub mod guard;
 pub mod logs;
+pub mod metrics;
 pub mod poster;
 pub mod store;
 pub mod target;
