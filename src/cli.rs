@@ -151,6 +151,13 @@ pub enum Command {
     /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
     #[command(after_help = LOCAL_HELP)]
     Local(LocalCommand),
+    /// How the stage is doing in numbers and charts: the six API Gateway metrics, connections open
+    /// now (session table beside the access log), error shares, cost; --watch refreshes like top
+    #[command(after_help = crate::args::metrics::METRICS_HELP)]
+    Metrics(crate::args::metrics::MetricsArgs),
+    /// The recommended CloudWatch alarms of a stage: list, plan, apply (idempotent, tagged), delete
+    #[command(subcommand)]
+    Alarms(crate::args::alarms::AlarmsCommand),
     /// Generate shell completions and man pages
     #[command(subcommand)]
     Generate(GenerateCommand),

@@ -1,5 +1,6 @@
 //! One module per subcommand. A command returns a report; it never prints.
 
+pub mod alarms;
 pub mod apis;
 pub mod audit;
 pub mod broadcast;
@@ -8,6 +9,7 @@ pub mod generate;
 pub mod loadtest;
 pub mod local;
 pub mod logs;
+pub mod metrics;
 pub mod provision;
 pub mod sessions;
 
