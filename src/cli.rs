@@ -630,6 +630,15 @@ pub struct ProvisionCommand {
     /// CPU architecture of the functions (must match the zip)
     #[arg(long, value_enum, default_value_t = Architecture::X86_64, help_heading = "Handlers")]
     pub architecture: Architecture,
+
+    /// Also create the stage's recommended CloudWatch alarms, with their default thresholds
+    /// (`wsadm alarms plan` shows them; `wsadm alarms apply` takes other thresholds)
+    #[arg(long, help_heading = "Alarms")]
+    pub alarms: bool,
+
+    /// With --alarms: SNS topic notified when an alarm fires and when it recovers
+    #[arg(long, value_name = "ARN", requires = "alarms", help_heading = "Alarms")]
+    pub alarm_topic: Option<String>,
 }
 
 #[derive(Debug, Args)]

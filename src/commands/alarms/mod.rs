@@ -66,12 +66,7 @@ pub fn options(a: &AlarmsArgs) -> Result<Options, Error> {
         return Err(Error::invalid("--error-share is a percentage", "give 0 to 100, e.g. --error-share 5"));
     }
     if let Some(t) = &a.topic {
-        if !t.starts_with("arn:") || !t.contains(":sns:") {
-            return Err(Error::invalid(
-                format!("--topic `{t}` is not an SNS topic ARN"),
-                "e.g. --topic arn:aws:sns:eu-west-1:123456789012:oncall",
-            ));
-        }
+        check_topic(t)?;
     }
     if a.max_sessions == Some(0) {
         return Err(Error::invalid("--max-sessions 0 would alarm always", "give the session limit, e.g. 10000"));
@@ -84,6 +79,18 @@ pub fn options(a: &AlarmsArgs) -> Result<Options, Error> {
         latency_ms: a.latency_ms,
         max_sessions: a.max_sessions,
     })
+}
+
+/// An SNS topic ARN, roughly: `arn:PARTITION:sns:REGION:ACCOUNT:NAME`.
+pub fn check_topic(t: &str) -> Result<(), Error> {
+    let parts: Vec<&str> = t.split(':').collect();
+    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "sns" || parts[5].is_empty() {
+        return Err(Error::invalid(
+            format!("`{t}` is not an SNS topic ARN"),
+            "e.g. arn:aws:sns:eu-west-1:123456789012:oncall",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `$connect` has per-route (detailed) metrics, from the stage's settings.
