@@ -38,7 +38,7 @@ async fn failing_route(l: &Local, api_id: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_report_exactly_the_traffic_sent() {
     let l = local_with(&["--metrics-interval", "1"]).await;
-    let v = l.provision(&[]).ok().json();
+    let v = l.provision(&["--detailed-metrics"]).ok().json();
     let url = v["outputs"]["wss_url"].as_str().unwrap().to_string();
     let api_id = v["outputs"]["api_id"].as_str().unwrap().to_string();
     failing_route(&l, &api_id).await;
@@ -101,6 +101,16 @@ async fn metrics_report_exactly_the_traffic_sent() {
     let latency = r["stage_metrics"].as_array().unwrap().iter().find(|x| x["metric"] == "IntegrationLatency").unwrap();
     assert!(latency["value"].as_f64().is_some() && latency["samples"].as_f64().unwrap() >= m, "{latency:#}");
     assert_eq!(r["get_metric_data_calls"], 1, "one GetMetricData call for everything: {r:#}");
+    // Per route (detailed metrics), found with ListMetrics: the heartbeat route's own count.
+    let route = |name: &str| r["routes"].as_array().unwrap().iter().find(|x| x["route"] == name).cloned().unwrap();
+    let ping = route("ping");
+    assert_eq!(
+        ping["metrics"].as_array().unwrap().iter().find(|x| x["metric"] == "MessageCount").unwrap()["value"],
+        2.0,
+        "{ping:#}"
+    );
+    assert!(ping["dimensions"].as_array().unwrap().contains(&json!("Route=ping")), "{ping:#}");
+    assert_eq!(route("boom")["metrics"][2]["value"], k, "IntegrationError of boom: {r:#}");
     assert!((r["shares"]["integration_error_pct"].as_f64().unwrap() - 100.0 * k / m).abs() < 1e-9, "{r:#}");
 
     // Connected now: two records, two open by the log, no difference.

@@ -17,6 +17,8 @@ pub struct AlarmRow {
     pub state: Option<String>,
     pub metric: Option<String>,
     pub threshold: Option<String>,
+    /// Datapoints that must breach, of the periods evaluated: `2 of 3`.
+    pub datapoints: Option<String>,
     /// It carries wsadm's tag for this stage.
     pub managed: bool,
 }
@@ -33,6 +35,7 @@ impl AlarmRow {
             state: None,
             metric: field("metric"),
             threshold: field("threshold"),
+            datapoints: i.spec.as_ref().map(|s| format!("{} of {}", s.datapoints_to_alarm, s.evaluation_periods)),
             managed: i.action != Action::Conflict,
         }
     }
@@ -46,6 +49,10 @@ impl AlarmRow {
             state: c.state.clone(),
             metric: c.fields.get("metric").cloned(),
             threshold: c.fields.get("threshold").cloned(),
+            datapoints: match (c.fields.get("datapoints_to_alarm"), c.fields.get("evaluation_periods")) {
+                (Some(d), Some(e)) => Some(format!("{d} of {e}")),
+                _ => None,
+            },
             managed: c.tagged,
         }
     }
@@ -143,7 +150,8 @@ impl Report for AlarmsReport {
                     text.push_str(&format!("      {}: {} -> {}\n", c.field, show(&c.from), show(&c.to)));
                 }
             } else if let (Some(m), Some(t)) = (&a.metric, &a.threshold) {
-                text.push_str(&format!("      {m} > {t}\n"));
+                let when = a.datapoints.as_deref().map(|d| format!(", {d} periods")).unwrap_or_default();
+                text.push_str(&format!("      {m} > {t}{when}\n"));
             }
         }
         let s = &self.summary;

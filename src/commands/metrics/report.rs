@@ -185,6 +185,22 @@ fn metric_rows(metrics: &[MetricSummary]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// One route in the compact table: each metric's value, `-` where there is no data.
+fn route_row(r: &RouteMetrics) -> Vec<String> {
+    let mut row = vec![r.route.clone()];
+    for s in &r.metrics {
+        let v =
+            |x: Option<f64>, unit: &str| x.map(|v| format!("{}{unit}", num(v.round()))).unwrap_or_else(|| "-".into());
+        if s.metric.is_latency() {
+            row.push(v(s.value, " ms"));
+            row.push(v(s.max, " ms"));
+        } else {
+            row.push(v(s.value, ""));
+        }
+    }
+    row
+}
+
 impl MetricsReport {
     fn title(&self) -> String {
         format!(
@@ -289,11 +305,13 @@ impl Report for MetricsReport {
             empty: String::new(),
         }];
         blocks.push(Block::Fields { title: None, rows: self.connected_rows() });
-        for r in &self.routes {
+        if !self.routes.is_empty() {
             blocks.push(Block::Table {
-                title: Some(format!("Route {} ({})", r.route, r.dimensions.join(", "))),
-                header: HEADER.map(String::from).into(),
-                rows: metric_rows(&r.metrics),
+                title: Some("Per route (detailed metrics; - is no data)".into()),
+                header: ["ROUTE", "CONNECTS", "MESSAGES", "INT ERR", "CLIENT ERR", "EXEC ERR", "LATENCY", "MAX"]
+                    .map(String::from)
+                    .into(),
+                rows: self.routes.iter().map(route_row).collect(),
                 empty: String::new(),
             });
         }

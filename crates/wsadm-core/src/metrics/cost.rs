@@ -151,7 +151,7 @@ mod tests {
         assert_eq!(c.connection_cost, Some(0.15)); // 0.6 M minutes x $0.25 / M
         assert!((c.total.unwrap() - 4.15).abs() < 1e-9);
         // 4.15 per 180 min -> x 43,800 / 180 = 243.3333 x 4.15 = 1009.8333
-        assert!((c.per_month.unwrap() - 1009.833_333).abs() < 1e-3, "{:?}", c.per_month);
+        assert!((c.per_month.unwrap() - 1_009.833_333).abs() < 1e-3, "{:?}", c.per_month);
         let h = c.heartbeat.unwrap();
         assert_eq!(h.share, 0.25);
         assert_eq!(h.cost, 1.0);

@@ -7,7 +7,7 @@ use super::period::Resolution;
 use crate::{AwsResultExt, Error};
 use aws_sdk_cloudwatch::types::{Dimension, DimensionFilter, MetricDataQuery, MetricStat, ScanBy};
 use aws_smithy_types::DateTime;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// GetMetricData takes at most 500 queries per call.
 const MAX_QUERIES: usize = 500;
@@ -46,7 +46,9 @@ pub struct Discovered {
 /// weeks): the names are taken as listed, a set with one more dimension than `ApiId` and
 /// `Stage` is a route's.
 pub async fn discover(cw: &aws_sdk_cloudwatch::Client, api_id: &str, stage: &str) -> Result<Discovered, Error> {
-    let mut sets: BTreeSet<Vec<(String, String)>> = BTreeSet::new();
+    // Keyed by the sorted dimensions; the value keeps ListMetrics' order, which queries repeat
+    // (moto matches dimension lists with a broken ordering, so only the stored order finds them).
+    let mut sets: BTreeMap<Vec<(String, String)>, Vec<(String, String)>> = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
         let o = cw
@@ -61,16 +63,17 @@ pub async fn discover(cw: &aws_sdk_cloudwatch::Client, api_id: &str, stage: &str
             if m.metric_name().and_then(Metric::from_name).is_none() {
                 continue;
             }
-            let mut dims: Vec<(String, String)> = m
+            let listed: Vec<(String, String)> = m
                 .dimensions()
                 .iter()
                 .map(|d| (d.name().unwrap_or_default().to_string(), d.value().unwrap_or_default().to_string()))
                 .collect();
-            dims.sort();
-            let ours = dims.iter().any(|(n, v)| n == "ApiId" && v == api_id)
-                && dims.iter().any(|(n, v)| n == "Stage" && v == stage);
+            let ours = listed.iter().any(|(n, v)| n == "ApiId" && v == api_id)
+                && listed.iter().any(|(n, v)| n == "Stage" && v == stage);
             if ours {
-                sets.insert(dims);
+                let mut key = listed.clone();
+                key.sort();
+                sets.entry(key).or_insert(listed);
             }
         }
         token = o.next_token().filter(|t| !t.is_empty()).map(String::from);
@@ -80,7 +83,7 @@ pub async fn discover(cw: &aws_sdk_cloudwatch::Client, api_id: &str, stage: &str
     }
     let mut stage_set = None;
     let mut routes = Vec::new();
-    for dims in sets {
+    for dims in sets.into_values() {
         let extra: Vec<&(String, String)> = dims.iter().filter(|(n, _)| n != "ApiId" && n != "Stage").collect();
         match extra.as_slice() {
             [] => stage_set = Some(DimensionSet { dims, route: None }),
@@ -218,7 +221,7 @@ mod tests {
         let sets = [DimensionSet::stage("a1", "prod"), DimensionSet::stage("a1", "dev")];
         let q = queries(&sets, 60, true);
         assert_eq!(q.len(), 2 * (5 + 4));
-        let ids: BTreeSet<&String> = q.iter().map(|(id, _, _)| id).collect();
+        let ids: std::collections::BTreeSet<&String> = q.iter().map(|(id, _, _)| id).collect();
         assert_eq!(ids.len(), q.len());
         assert!(ids.iter().all(|id| id.starts_with('q')), "ids start with a lower-case letter");
         assert_eq!(queries(&sets, 60, false).len(), 2 * (5 + 3), "without p99");
