@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 /// GetMetricData takes at most 500 queries per call.
 const MAX_QUERIES: usize = 500;
 
+/// (name, value) pairs.
+type Dims = Vec<(String, String)>;
+
 /// One set of dimensions the metrics are published under: the stage's, or one route's.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DimensionSet {
@@ -48,7 +51,7 @@ pub struct Discovered {
 pub async fn discover(cw: &aws_sdk_cloudwatch::Client, api_id: &str, stage: &str) -> Result<Discovered, Error> {
     // Keyed by the sorted dimensions; the value keeps ListMetrics' order, which queries repeat
     // (moto matches dimension lists with a broken ordering, so only the stored order finds them).
-    let mut sets: BTreeMap<Vec<(String, String)>, Vec<(String, String)>> = BTreeMap::new();
+    let mut sets: BTreeMap<Dims, Dims> = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
         let o = cw
