@@ -52,6 +52,8 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit')
             [CompletionResult]::new('handlers', 'handlers', [CompletionResultType]::ParameterValue, 'Build the chat stack''s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'How the stage is doing in numbers and charts: the six API Gateway metrics, connections open now (session table beside the access log), error shares, cost; --watch refreshes like top')
+            [CompletionResult]::new('alarms', 'alarms', [CompletionResultType]::ParameterValue, 'The recommended CloudWatch alarms of a stage: list, plan, apply (idempotent, tagged), delete')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -687,6 +689,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--user-rate', '--user-rate', [CompletionResultType]::ParameterName, 'Messages one user may send per second over all of their connections, and the burst (0:0 = no per-user limit)')
             [CompletionResult]::new('--handler-zip', '--handler-zip', [CompletionResultType]::ParameterName, 'The handlers'' Lambda zip [default: dist/wsadm-handler-ARCH.zip if present, else the zip `wsadm handlers build --arch ARCH` made, else this wsadm itself as `bootstrap` (Linux, same architecture)]')
             [CompletionResult]::new('--architecture', '--architecture', [CompletionResultType]::ParameterName, 'CPU architecture of the functions (must match the zip)')
+            [CompletionResult]::new('--alarm-topic', '--alarm-topic', [CompletionResultType]::ParameterName, 'With --alarms: SNS topic notified when an alarm fires and when it recovers')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
@@ -701,6 +704,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be created, updated or deleted, and change nothing')
             [CompletionResult]::new('--rotate-secret', '--rotate-secret', [CompletionResultType]::ParameterName, 'Replace the HS256 secret in Secrets Manager with the one given now; tokens signed with the old one keep working for --rotation-grace')
             [CompletionResult]::new('--detailed-metrics', '--detailed-metrics', [CompletionResultType]::ParameterName, 'Per-route CloudWatch metrics (billed per metric)')
+            [CompletionResult]::new('--alarms', '--alarms', [CompletionResultType]::ParameterName, 'Also create the stage''s recommended CloudWatch alarms, with their default thresholds (`wsadm alarms plan` shows them; `wsadm alarms apply` takes other thresholds)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
@@ -872,6 +876,225 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wsadm;metrics' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (10m, 3h, 2d) or this time (2026-11-29T10:00:00Z)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this long ago or this time (default: now)')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Datapoint period: 1m, 5m, 1h … (default: the finest CloudWatch keeps for the window, at most 1,440 points)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With --watch: refresh this often instead of every period')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'With --watch: stop after N refreshes')
+            [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'With --watch: stop after N refreshes')
+            [CompletionResult]::new('--heartbeat-route', '--heartbeat-route', [CompletionResultType]::ParameterName, 'The route clients send heartbeats to (its share of the message bill)')
+            [CompletionResult]::new('--message-size', '--message-size', [CompletionResultType]::ParameterName, 'Average message size in bytes (billed in 32 KB units)')
+            [CompletionResult]::new('--message-price', '--message-price', [CompletionResultType]::ParameterName, 'USD per million messages [default: 1.00, us-east-1''s published price]')
+            [CompletionResult]::new('--minute-price', '--minute-price', [CompletionResultType]::ParameterName, 'USD per million connection minutes [default: 0.25, us-east-1''s published price]')
+            [CompletionResult]::new('--price-region', '--price-region', [CompletionResultType]::ParameterName, 'The region the prices are for (a label; default: the API''s region)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh in place every period (or --interval), like top; Ctrl-C stops')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh in place every period (or --interval), like top; Ctrl-C stops')
+            [CompletionResult]::new('--publish', '--publish', [CompletionResultType]::ParameterName, 'Put the session table''s count as the custom metric wsadm/ConnectedSessions (for alarms)')
+            [CompletionResult]::new('--no-logs', '--no-logs', [CompletionResultType]::ParameterName, 'Read no access log: no log estimate of open connections, no connection minutes')
+            [CompletionResult]::new('--no-charts', '--no-charts', [CompletionResultType]::ParameterName, 'Tables only, no charts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;alarms' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The stage''s alarms that wsadm made: metric, threshold, state')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stage''s alarms that wsadm made: metric, threshold, state')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'What `apply` would create, update or delete, field by field; changes nothing')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the recommended alarms (idempotent; each tagged wsadm:alarms=API/STAGE)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the stage''s alarms that wsadm made (alarms without its tag are left alone)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsadm;alarms;ls' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;alarms;list' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;alarms;plan' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'SNS topic notified when an alarm fires and when it recovers')
+            [CompletionResult]::new('--error-share', '--error-share', [CompletionResultType]::ParameterName, 'Integration errors, percent of messages, per 5 minutes')
+            [CompletionResult]::new('--execution-errors', '--execution-errors', [CompletionResultType]::ParameterName, 'Execution errors per 5 minutes')
+            [CompletionResult]::new('--connect-client-errors', '--connect-client-errors', [CompletionResultType]::ParameterName, 'Client errors on $connect (authorizer rejections) per 5 minutes')
+            [CompletionResult]::new('--latency-ms', '--latency-ms', [CompletionResultType]::ParameterName, 'p99 integration latency in ms (API Gateway''s integration timeout is 29,000)')
+            [CompletionResult]::new('--max-sessions', '--max-sessions', [CompletionResultType]::ParameterName, 'The session limit: alarm at 80% of it (the sessions alarm is made only with this)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;alarms;apply' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'SNS topic notified when an alarm fires and when it recovers')
+            [CompletionResult]::new('--error-share', '--error-share', [CompletionResultType]::ParameterName, 'Integration errors, percent of messages, per 5 minutes')
+            [CompletionResult]::new('--execution-errors', '--execution-errors', [CompletionResultType]::ParameterName, 'Execution errors per 5 minutes')
+            [CompletionResult]::new('--connect-client-errors', '--connect-client-errors', [CompletionResultType]::ParameterName, 'Client errors on $connect (authorizer rejections) per 5 minutes')
+            [CompletionResult]::new('--latency-ms', '--latency-ms', [CompletionResultType]::ParameterName, 'p99 integration latency in ms (API Gateway''s integration timeout is 29,000)')
+            [CompletionResult]::new('--max-sessions', '--max-sessions', [CompletionResultType]::ParameterName, 'The session limit: alarm at 80% of it (the sessions alarm is made only with this)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;alarms;delete' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection before giving up')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a response before giving up')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The WebSocket API, by name or id')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'The stage (defaults to the API''s only stage)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Session table (defaults to the API''s wsadm:table tag, set by provision)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people, json or jsonl (one object per line) for scripts')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be deleted, and delete nothing')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsadm;alarms;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The stage''s alarms that wsadm made: metric, threshold, state')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'What `apply` would create, update or delete, field by field; changes nothing')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the recommended alarms (idempotent; each tagged wsadm:alarms=API/STAGE)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the stage''s alarms that wsadm made (alarms without its tag are left alone)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsadm;alarms;help;ls' {
+            break
+        }
+        'wsadm;alarms;help;plan' {
+            break
+        }
+        'wsadm;alarms;help;apply' {
+            break
+        }
+        'wsadm;alarms;help;delete' {
+            break
+        }
+        'wsadm;alarms;help;help' {
+            break
+        }
         'wsadm;generate' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. eu-west-1 [env: AWS_REGION]')
@@ -972,6 +1195,8 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit')
             [CompletionResult]::new('handlers', 'handlers', [CompletionResultType]::ParameterValue, 'Build the chat stack''s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'How the stage is doing in numbers and charts: the six API Gateway metrics, connections open now (session table beside the access log), error shares, cost; --watch refreshes like top')
+            [CompletionResult]::new('alarms', 'alarms', [CompletionResultType]::ParameterValue, 'The recommended CloudWatch alarms of a stage: list, plan, apply (idempotent, tagged), delete')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1051,6 +1276,28 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             break
         }
         'wsadm;help;local' {
+            break
+        }
+        'wsadm;help;metrics' {
+            break
+        }
+        'wsadm;help;alarms' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The stage''s alarms that wsadm made: metric, threshold, state')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'What `apply` would create, update or delete, field by field; changes nothing')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create or update the recommended alarms (idempotent; each tagged wsadm:alarms=API/STAGE)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the stage''s alarms that wsadm made (alarms without its tag are left alone)')
+            break
+        }
+        'wsadm;help;alarms;ls' {
+            break
+        }
+        'wsadm;help;alarms;plan' {
+            break
+        }
+        'wsadm;help;alarms;apply' {
+            break
+        }
+        'wsadm;help;alarms;delete' {
             break
         }
         'wsadm;help;generate' {

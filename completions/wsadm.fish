@@ -52,6 +52,8 @@ complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "destroy" -d 'Delete eve
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "audit" -d 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "handlers" -d 'Build the chat stack\'s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "metrics" -d 'How the stage is doing in numbers and charts: the six API Gateway metrics, connections open now (session table beside the access log), error shares, cost; --watch refreshes like top'
+complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "alarms" -d 'The recommended CloudWatch alarms of a stage: list, plan, apply (idempotent, tagged), delete'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c wsadm -n "__fish_wsadm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand apis; and not __fish_seen_subcommand_from ls list show help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
@@ -550,6 +552,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l user-rate -d '
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l handler-zip -d 'The handlers\' Lambda zip [default: dist/wsadm-handler-ARCH.zip if present, else the zip `wsadm handlers build --arch ARCH` made, else this wsadm itself as `bootstrap` (Linux, same architecture)]' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l architecture -d 'CPU architecture of the functions (must match the zip)' -r -f -a "x86_64\t''
 arm64\t''"
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l alarm-topic -d 'With --alarms: SNS topic notified when an alarm fires and when it recovers' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
@@ -565,6 +568,7 @@ jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l dry-run -d 'Show what would be created, updated or deleted, and change nothing'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l rotate-secret -d 'Replace the HS256 secret in Secrets Manager with the one given now; tokens signed with the old one keep working for --rotation-grace'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l detailed-metrics -d 'Per-route CloudWatch metrics (billed per metric)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l alarms -d 'Also create the stage\'s recommended CloudWatch alarms, with their default thresholds (`wsadm alarms plan` shows them; `wsadm alarms apply` takes other thresholds)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand provision" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
@@ -695,6 +699,163 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s v -l verbose -d 'M
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l since -d 'From this long ago (10m, 3h, 2d) or this time (2026-11-29T10:00:00Z)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l until -d 'Up to this long ago or this time (default: now)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l period -d 'Datapoint period: 1m, 5m, 1h … (default: the finest CloudWatch keeps for the window, at most 1,440 points)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l interval -d 'With --watch: refresh this often instead of every period' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s n -l iterations -d 'With --watch: stop after N refreshes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l heartbeat-route -d 'The route clients send heartbeats to (its share of the message bill)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l message-size -d 'Average message size in bytes (billed in 32 KB units)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l message-price -d 'USD per million messages [default: 1.00, us-east-1\'s published price]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l minute-price -d 'USD per million connection minutes [default: 0.25, us-east-1\'s published price]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l price-region -d 'The region the prices are for (a label; default: the API\'s region)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s w -l watch -d 'Refresh in place every period (or --interval), like top; Ctrl-C stops'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l publish -d 'Put the session table\'s count as the custom metric wsadm/ConnectedSessions (for alarms)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l no-logs -d 'Read no access log: no log estimate of open connections, no connection minutes'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l no-charts -d 'Tables only, no charts'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand metrics" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -f -a "ls" -d 'The stage\'s alarms that wsadm made: metric, threshold, state'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -f -a "list" -d 'The stage\'s alarms that wsadm made: metric, threshold, state'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -f -a "plan" -d 'What `apply` would create, update or delete, field by field; changes nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -f -a "apply" -d 'Create or update the recommended alarms (idempotent; each tagged wsadm:alarms=API/STAGE)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -f -a "delete" -d 'Delete the stage\'s alarms that wsadm made (alarms without its tag are left alone)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and not __fish_seen_subcommand_from ls list plan apply delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l topic -d 'SNS topic notified when an alarm fires and when it recovers' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l error-share -d 'Integration errors, percent of messages, per 5 minutes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l execution-errors -d 'Execution errors per 5 minutes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l connect-client-errors -d 'Client errors on $connect (authorizer rejections) per 5 minutes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l latency-ms -d 'p99 integration latency in ms (API Gateway\'s integration timeout is 29,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l max-sessions -d 'The session limit: alarm at 80% of it (the sessions alarm is made only with this)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l topic -d 'SNS topic notified when an alarm fires and when it recovers' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l error-share -d 'Integration errors, percent of messages, per 5 minutes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l execution-errors -d 'Execution errors per 5 minutes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l connect-client-errors -d 'Client errors on $connect (authorizer rejections) per 5 minutes' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l latency-ms -d 'p99 integration latency in ms (API Gateway\'s integration timeout is 29,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l max-sessions -d 'The session limit: alarm at 80% of it (the sessions alarm is made only with this)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l connect-timeout -d 'Seconds to wait for a TCP connection before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l read-timeout -d 'Seconds to wait for a response before giving up' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l api -d 'The WebSocket API, by name or id' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l stage -d 'The stage (defaults to the API\'s only stage)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l domain -d 'Custom domain serving the stage, with its base path: chat.example.com/v1 (checked against its API mappings, which give the stage; a port is for local stacks: chat.localhost:4510/v1)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l table -d 'Session table (defaults to the API\'s wsadm:table tag, set by provision)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l dry-run -d 'Show what would be deleted, and delete nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from help" -f -a "ls" -d 'The stage\'s alarms that wsadm made: metric, threshold, state'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What `apply` would create, update or delete, field by field; changes nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Create or update the recommended alarms (idempotent; each tagged wsadm:alarms=API/STAGE)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the stage\'s alarms that wsadm made (alarms without its tag are left alone)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand alarms; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l region -d 'AWS region, e.g. eu-west-1 [env: AWS_REGION]' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. the local stack [env: AWS_ENDPOINT_URL]' -r
@@ -753,19 +914,21 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_su
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into a directory'
 complete -c wsadm -n "__fish_wsadm_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "logs" -d 'The stage\'s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "audit" -d 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "handlers" -d 'Build the chat stack\'s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "apis" -d 'List and inspect WebSocket APIs'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "sessions" -d 'Who is connected: list, inspect, kick and prune sessions (the session table, checked against API Gateway)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "logs" -d 'The stage\'s logs as one stream that speaks WebSocket: tail, trace a connection, summarize'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "broadcast" -d 'Send one message to many connections: fast, throttle-aware, with exact accounting'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "client" -d 'A chat client: the API as a user sees it, with heartbeat and jittered reconnects'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "loadtest" -d 'Open, hold and measure many connections: connect latency, message round trip, errors'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "provision" -d 'Create or update the whole chat stack: API, routes, authorizer, handlers, session table, logging and throttling; a rerun changes nothing, --dry-run shows the plan'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "destroy" -d 'Delete everything a stack created: API, functions, JWT secret, role, log groups, session table'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "audit" -d 'Check authentication, throttling, logging and the backend of WebSocket APIs: findings with evidence and fix, an exit code for CI, SARIF and JUnit'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "handlers" -d 'Build the chat stack\'s handlers as a Lambda zip for x86_64 or arm64 (cargo-lambda)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "local" -d 'Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "metrics" -d 'How the stage is doing in numbers and charts: the six API Gateway metrics, connections open now (session table beside the access log), error shares, cost; --watch refreshes like top'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "alarms" -d 'The recommended CloudWatch alarms of a stage: list, plan, apply (idempotent, tagged), delete'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and not __fish_seen_subcommand_from apis sessions logs broadcast client loadtest provision destroy audit handlers local metrics alarms generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "ls" -d 'List the WebSocket APIs: id, name, endpoint, stages, routes, created'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from apis" -f -a "show" -d 'Show one API: routes with their integration and authorization, authorizers, and stages with throttling, logging and access-log settings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "ls" -d 'List sessions: connection id, user, rooms, connected for, idle for, source IP, user agent'
@@ -777,5 +940,9 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcom
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "summary" -d 'Per route: requests, errors by status, p50/p99 latency; connects, close codes, rejections'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "groups" -d 'The stage\'s log groups (found from its settings, routes and authorizers) and logging findings'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from handlers" -f -a "build" -d 'Cross-build the handlers with cargo-lambda into wsadm\'s cache, where provision finds them'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from alarms" -f -a "ls" -d 'The stage\'s alarms that wsadm made: metric, threshold, state'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from alarms" -f -a "plan" -d 'What `apply` would create, update or delete, field by field; changes nothing'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from alarms" -f -a "apply" -d 'Create or update the recommended alarms (idempotent; each tagged wsadm:alarms=API/STAGE)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from alarms" -f -a "delete" -d 'Delete the stage\'s alarms that wsadm made (alarms without its tag are left alone)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for a shell (or write it into --dir)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into a directory'

@@ -155,6 +155,13 @@ pub enum Command {
     /// Run a local API Gateway WebSocket stack (emulator + moto) on one port, no AWS account needed
     #[command(after_help = LOCAL_HELP)]
     Local(LocalCommand),
+    /// How the stage is doing in numbers and charts: the six API Gateway metrics, connections open
+    /// now (session table beside the access log), error shares, cost; --watch refreshes like top
+    #[command(after_help = crate::args::metrics::METRICS_HELP)]
+    Metrics(crate::args::metrics::MetricsArgs),
+    /// The recommended CloudWatch alarms of a stage: list, plan, apply (idempotent, tagged), delete
+    #[command(subcommand)]
+    Alarms(crate::args::alarms::AlarmsCommand),
     /// Generate shell completions and man pages
     #[command(subcommand)]
     Generate(GenerateCommand),
@@ -685,6 +692,15 @@ pub struct ProvisionCommand {
     /// CPU architecture of the functions (must match the zip)
     #[arg(long, value_enum, default_value_t = Architecture::X86_64, help_heading = "Handlers")]
     pub architecture: Architecture,
+
+    /// Also create the stage's recommended CloudWatch alarms, with their default thresholds
+    /// (`wsadm alarms plan` shows them; `wsadm alarms apply` takes other thresholds)
+    #[arg(long, help_heading = "Alarms")]
+    pub alarms: bool,
+
+    /// With --alarms: SNS topic notified when an alarm fires and when it recovers
+    #[arg(long, value_name = "ARN", requires = "alarms", help_heading = "Alarms")]
+    pub alarm_topic: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -79,6 +79,9 @@ async fn dispatch(ctx: &Ctx, printer: &Printer, command: Command) -> Result<Opti
                 }
             }
         }
+        Command::Metrics(m) if m.watch => commands::metrics::watch::watch(ctx, printer, &m).await.map(|_| None),
+        Command::Metrics(m) => emit(printer, commands::metrics::run(ctx, &m).await?),
+        Command::Alarms(a) => emit(printer, commands::alarms::run(ctx, a).await?),
         Command::Sessions(s) => sessions(ctx, printer, s).await,
         Command::Logs(l) => logs(ctx, printer, l).await,
         Command::Broadcast(b) => emit(printer, commands::broadcast::run(ctx, commands::broadcast::args(b)).await?),
@@ -241,7 +244,8 @@ fn main() -> ExitCode {
     // Long-running commands stop cleanly on Ctrl-C themselves; the rest are cut short.
     let handles_interrupt =
         matches!(cli.command, Command::Local(_) | Command::Client(_) | Command::Loadtest(_) | Command::Broadcast(_))
-            || matches!(&cli.command, Command::Logs(args::logs::LogsCommand::Tail(t)) if t.follow);
+            || matches!(&cli.command, Command::Logs(args::logs::LogsCommand::Tail(t)) if t.follow)
+            || matches!(&cli.command, Command::Metrics(m) if m.watch);
     let result = runtime.block_on(async {
         if handles_interrupt {
             return dispatch(&ctx, &printer, cli.command).await.map(|k| k.map(|k| k.exit_code()));

@@ -1,5 +1,6 @@
 //! One module per subcommand. A command returns a report; it never prints.
 
+pub mod alarms;
 pub mod apis;
 pub mod audit;
 pub mod broadcast;
@@ -9,6 +10,7 @@ pub mod handlers;
 pub mod loadtest;
 pub mod local;
 pub mod logs;
+pub mod metrics;
 pub mod provision;
 pub mod sessions;
 

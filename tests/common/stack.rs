@@ -36,6 +36,11 @@ impl Drop for Local {
 }
 
 pub async fn local() -> Local {
+    local_with(&[]).await
+}
+
+/// [`local`] with more `wsadm local` options (e.g. `--metrics-interval 1`).
+pub async fn local_with(extra: &[&str]) -> Local {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
     let log = std::fs::File::create(dir.path().join("local.log")).unwrap();
@@ -45,6 +50,7 @@ pub async fn local() -> Local {
     }
     let mut child = cmd
         .args(["local", "--port", "0", "--moto-url", &moto.url, "-o", "jsonl"])
+        .args(extra)
         .envs(wsadm_testkit::isolated_env())
         .env("AWS_REGION", "us-east-1")
         .stdin(Stdio::null())

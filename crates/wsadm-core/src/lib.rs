@@ -1,6 +1,7 @@
 //! wsadm's shared AWS client layer: one `SdkConfig`, the clients built from it,
 //! target resolution (API name/id, stage, management endpoint, session table) and errors.
 
+pub mod alarms;
 pub mod apigw;
 pub mod audit;
 pub mod broadcast;
@@ -12,6 +13,7 @@ pub mod guard;
 pub mod handlers;
 pub mod localhost;
 pub mod logs;
+pub mod metrics;
 pub mod poster;
 pub mod store;
 pub mod target;

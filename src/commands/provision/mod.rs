@@ -59,7 +59,10 @@ pub async fn provision(ctx: &Ctx, p: ProvisionCommand) -> Result<ProvisionReport
     let aws = ctx.aws().await?;
     let acct = Account::load(aws).await?;
     let mut conv = Conv::new(aws, &d, acct.clone(), p.dry_run, warnings);
-    let result = conv.run().await;
+    let mut result = conv.run().await;
+    if p.alarms && result.is_ok() {
+        result = alarms(aws, &mut conv, &stage, p.alarm_topic.clone(), p.dry_run).await;
+    }
     let error = match result {
         Ok(()) => None,
         // Found before the first resource was looked at (bad names, conflicts): a plain error.
@@ -80,4 +83,40 @@ pub async fn provision(ctx: &Ctx, p: ProvisionCommand) -> Result<ProvisionReport
         warnings: std::mem::take(&mut conv.warnings),
         error,
     })
+}
+
+/// `--alarms`: the stage's recommended alarms (`wsadm alarms apply` with its defaults), one step
+/// each. In a dry run of a new API there is nothing to read: every alarm is a create.
+async fn alarms(
+    aws: &wsadm_core::Aws,
+    conv: &mut Conv<'_>,
+    stage: &str,
+    topic: Option<String>,
+    dry_run: bool,
+) -> Result<(), Error> {
+    use wsadm_core::alarms::{Action as A, Options};
+    let opts = Options { topic, ..Options::default() };
+    if let Some(t) = &opts.topic {
+        super::alarms::check_topic(t)?;
+    }
+    let items = match conv.outputs().api_id {
+        Some(api_id) => super::alarms::converge(aws, &api_id, stage, &opts, dry_run).await?,
+        None => wsadm_core::alarms::plan(&wsadm_core::alarms::recommend("NEW", stage, false, &opts), &[]),
+    };
+    for i in items {
+        let action = match i.action {
+            A::Create => report::Action::Create,
+            A::Update => report::Action::Update,
+            A::Unchanged => report::Action::Unchanged,
+            A::Delete => report::Action::Delete,
+            A::Conflict => report::Action::Skipped,
+        };
+        let changes = if i.action == A::Update {
+            i.changes.into_iter().map(|c| report::Change { field: c.field, from: c.from, to: c.to }).collect()
+        } else {
+            Vec::new()
+        };
+        conv.steps.push(report::Step { kind: "alarm", name: i.name, id: None, action, changes });
+    }
+    Ok(())
 }
