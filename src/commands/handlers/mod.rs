@@ -114,7 +114,14 @@ pub fn build(args: BuildArgs) -> Result<Built, Error> {
     let started = Instant::now();
     eprintln!("building the handlers for {} from {described} with {} ...", args.arch.name(), tool.display());
     // cargo runs `cargo-lambda lambda ...` for `cargo lambda ...`; its progress goes to stderr.
+    // Its folder first on PATH: a pip-installed cargo-lambda finds zig through the python beside it.
+    let path =
+        std::env::join_paths(tool.parent().map(Path::to_path_buf).into_iter().chain(
+            std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default(),
+        ))
+        .unwrap_or_default();
     let status = Command::new(&tool)
+        .env("PATH", path)
         .args(["lambda", "build", "--release", flag, "--output-format", "zip", "--lambda-dir"])
         .arg(&lambda_dir)
         .args(&bin_args)
@@ -151,10 +158,8 @@ fn finish(args: &BuildArgs, status: std::process::ExitStatus, zip_path: &Path) -
         return Err(Error::other(
             ErrorKind::Failure,
             format!("cargo-lambda failed ({status})"),
-            format!(
-                "read its output above; for arm64 the Rust standard library must be installed: rustup target add {}",
-                "aarch64-unknown-linux-gnu"
-            ),
+            "read its output above: cargo-lambda needs zig (`pip install cargo-lambda` brings it) and, for a \
+             target other than this machine's, its Rust standard library (rustup target add aarch64-unknown-linux-gnu)",
         ));
     }
     let zip = std::fs::read(zip_path)
