@@ -789,8 +789,9 @@ The account limit: @connections calls count against the account's API Gateway li
 (10,000 requests/s, burst 5,000, per region), which production traffic (clients' messages,
 the handlers' own fan-out) shares. Every 429 a broadcast causes may be a user's message
 refused. --max-rps is a hard cap (default 5,000: half the limit); under it the rate adapts:
-it rises a step each 100 ms without a 429 and falls by 15% at most once per 100 ms, so under a
-steady throttle it settles just below it with a few percent of calls answered 429.
+it rises a step each 100 ms without a 429 and falls by 15% at most once per 100 ms, or straight
+to what the throttle lets through once that is measured, so under a steady throttle it settles
+just below it with a few percent of calls answered 429.
 
 Answers are sorted by HTTP status first: 410 gone; 429 throttled (that connection backs
 off, jittered exponential); 5xx and connect failures retried up to --max-attempts; 401/403

@@ -245,7 +245,7 @@ pub async fn run(
                 progress.throttled.fetch_add(1, Ordering::Relaxed);
             }
             // The throttle let these through: the rate was accepted.
-            Ok(()) | Err(ConnError::Gone) => pacer.aimd.on_success(Instant::now()),
+            Ok(()) | Err(ConnError::Gone) => pacer.aimd.on_success(Instant::now(), sent_at),
             _ => {}
         }
         progress.rate_milli.store((pacer.aimd.rate() * 1000.0) as u64, Ordering::Relaxed);
