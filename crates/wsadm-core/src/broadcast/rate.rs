@@ -120,7 +120,7 @@ impl Aimd {
     fn heavy_throttle(&self) -> Option<f64> {
         let n = self.ok_since_cut + self.throttled_since_cut;
         let share = self.ok_since_cut as f64 / n.max(1) as f64;
-        (n >= SHARE_SAMPLE && share < DECREASE).then(|| self.rate * share)
+        (n >= SHARE_SAMPLE && share < DECREASE).then_some(self.rate * share)
     }
 
     /// A 429 at `now` for a call sent at `sent_at`: cut by 15%, at most once per window, and
