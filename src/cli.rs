@@ -783,7 +783,10 @@ Targets come from the session table (--all, --room, --user: index queries and a 
 scan), or are given (--connection, --targets FILE with one id per line or the JSONL of
 `sessions ls -o jsonl` or of a previous --report; - reads stdin). Records of another stage
 (one table may serve several) are skipped and counted, unless --all-stages sends each to its
-own stage; ids in the table that are not connection ids are counted and never sent.
+own stage; ids in the table that are not connection ids are counted and never sent. The
+table is read as the messages go out: sending starts with the first page, and memory stays
+bounded for any number of connections. Given ids are all read and checked before the first
+send.
 
 The account limit: @connections calls count against the account's API Gateway limit
 (10,000 requests/s, burst 5,000, per region), which production traffic (clients' messages,
@@ -803,8 +806,8 @@ the failures is at-least-once for those targets. A 410 removes that connection's
 not attempted = targets, always, also on Ctrl-C (which stops sending, waits for the calls in
 flight and prints the partial summary).
 
-Exit codes: 0 all delivered or gone; 3 some failed or not attempted, gone records could not be
-removed, the --report file could not be written completely, or the table holds invalid ids;
+Exit codes: 0 all delivered or gone; 3 some failed or not attempted, reading the table failed
+part way, gone records could not be removed, the --report file could not be written completely, or the table holds invalid ids;
 4 a 403 stopped it; 1 a 413 stopped it; 130 interrupted.
 
 Examples:

@@ -266,6 +266,62 @@ async fn a_410_keeps_a_young_record_and_removes_an_old_one() {
     stack::eventually("both received", || async { received.lock().unwrap().len() == 2 }).await;
 }
 
+/// `--all` reads the table page by page while it sends (pages of 1,000, one scan segment):
+/// every record of every page is a target exactly once, the stale ones are removed, and the
+/// report names each target once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_reads_every_page_of_the_table_as_it_sends() {
+    let s = stack(Limits::default()).await;
+    let (ids, received) = clients(&s, 3, "lobby").await;
+    let store = s.store();
+    let old = now_ms() - 600_000;
+    let stale: Vec<String> = (0..1_500).map(|i| format!("Stale{i:05}=")).collect();
+    futures::stream::iter(stale.iter())
+        .for_each_concurrent(32, |id| {
+            let store = store.clone();
+            async move { store.put_session(&record(id, "ghost", "lobby", "prod", old)).await.unwrap() }
+        })
+        .await;
+    let env = wsadm_testkit::wsadm_env(&s.emulator.url());
+    let dry = wsadm(&env, &base_args(&["--all", "--dry-run", "--message", "x", "-o", "json"])).ok().json();
+    assert_eq!(dry["targets"].as_u64(), Some(1_503), "{dry}");
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("all.jsonl");
+    let v = wsadm(
+        &env,
+        &base_args(&[
+            "--all",
+            "--scan-segments",
+            "1",
+            "--min-age",
+            "0s",
+            "--message",
+            r#"{"type":"notice"}"#,
+            "--report",
+            report.to_str().unwrap(),
+            "-o",
+            "json",
+        ]),
+    )
+    .ok()
+    .json();
+    assert_eq!(v["targets"].as_u64(), Some(1_503), "{v}");
+    assert_eq!((v["delivered"].as_u64(), v["gone"].as_u64()), (Some(3), Some(1_500)), "{v}");
+    assert_eq!(v["read_to_end"], json!(true));
+    let lines = std::fs::read_to_string(&report).unwrap();
+    let named: BTreeSet<String> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["connection_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!((lines.lines().count(), named.len()), (1_503, 1_503), "each target once");
+    assert!(ids.iter().chain(stale.iter()).all(|id| named.contains(id)));
+    stack::eventually("the clients' copies", || async { received.lock().unwrap().len() == 3 }).await;
+    assert!(store.get(&stale[0]).await.unwrap().is_none() && store.get(&stale[1_499]).await.unwrap().is_none());
+    for id in &ids {
+        assert!(store.get(id).await.unwrap().is_some(), "{id} is live");
+    }
+}
+
 /// One table, two stages: a broadcast to one never posts to, nor removes, the other's
 /// connections (even with --min-age 0s, where any 410 would remove a record); --all-stages
 /// sends each to its own stage's endpoint.

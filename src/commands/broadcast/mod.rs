@@ -262,171 +262,189 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     } else {
         None
     };
-    let targets = targets::resolve(&args, store.as_ref(), &target.stage, api_stages.as_ref()).await?;
-    let count = targets.count() as u64;
-    tracing::debug!(targets = count, "targets resolved");
-    let mut report = BroadcastReport {
-        api_id: target.api_id.clone(),
-        stage: target.stage.clone(),
-        management_endpoint: target.management_endpoint.to_string(),
-        dry_run: args.dry_run,
-        bytes: data.len(),
-        totals: Totals { targets: count, not_attempted: count, ..Totals::default() },
-        throttled: 0,
-        retries: 0,
-        elapsed_secs: 0.0,
-        rate_per_sec: 0.0,
-        stopped: None,
-        report_file: args.report.clone(),
-        report_error: None,
-        records_not_removed: 0,
-        records_kept_too_new: 0,
-        records_kept_other_stage: 0,
-        records_delete_failed: 0,
-        records_delete_error: None,
-        skipped_other_stage: 0,
-        skipped_by_stage: Default::default(),
-        skipped_unknown_stage: 0,
-        skipped_invalid_id: 0,
-        invalid_ids: vec![],
-        skipped: Default::default(),
-        stages: vec![],
-    };
-    report.set_skipped(targets.skipped.clone());
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = targets::read(&args, store.as_ref(), &target.stage, api_stages.as_ref(), stop.clone()).await?;
+    let targets::Reader { stages, targets: mut rx, known_count, task } = reader;
     // Each stage's endpoint: this stage's as resolved (--domain included), the others' from the API.
-    let mut plan = Vec::new();
-    for (stage, ids) in targets.by_stage {
-        let endpoint = if stage == target.stage {
+    let mut endpoints = Vec::with_capacity(stages.len());
+    for stage in &stages {
+        endpoints.push(if *stage == target.stage {
             target.management_endpoint.clone()
         } else {
-            wsadm_core::target::management_endpoint(&target.api_endpoint, &stage, None)?
-        };
-        let n = ids.len() as u64;
-        let totals = Totals { targets: n, not_attempted: n, ..Totals::default() };
-        report.stages.push(StageTotals { stage: stage.clone(), management_endpoint: endpoint.to_string(), totals });
-        plan.push((stage, endpoint, ids));
+            wsadm_core::target::management_endpoint(&target.api_endpoint, stage, None)?
+        });
     }
-    if args.dry_run {
-        report.report_file = None;
-        report.totals.not_attempted = 0;
-        for s in &mut report.stages {
-            s.totals.not_attempted = 0;
-        }
-        return Ok(report);
-    }
-    // Every stage's sender before the first call: a broadcast that starts, ends with a summary.
-    let mut posters = Vec::with_capacity(plan.len());
-    for (_, endpoint, _) in &plan {
-        posters.push(Arc::new(ManagementPoster::new(aws, endpoint).await?));
-    }
-    let mut report_out = match &args.report {
-        Some(p) => Some(ReportFile {
-            out: std::io::BufWriter::new(
-                std::fs::File::create(p).map_err(io_err(format!("cannot create the report {}", p.display())))?,
-            ),
-            error: None,
-        }),
-        None => None,
-    };
-    let counts = Arc::new(GoneCounts::default());
-    let progress = Arc::new(Progress::default());
-    let stop = Arc::new(AtomicBool::new(false));
-    let bar = crate::term::Progress::bar(count);
-    let watcher = {
-        let (stop, progress, bar) = (stop.clone(), progress.clone(), bar.clone());
-        tokio::spawn(async move {
-            let mut signals = crate::term::stop_signals();
-            let mut tick = tokio::time::interval(Duration::from_millis(250));
-            loop {
-                tokio::select! {
-                    _ = signals.recv() => stop.store(true, Ordering::SeqCst),
-                    _ = tick.tick() => {
-                        bar.set_position(progress.done.load(Ordering::Relaxed));
-                        bar.update(&format!(
-                            "429s {}  retries {}",
-                            progress.throttled.load(Ordering::Relaxed),
-                            progress.retries.load(Ordering::Relaxed)
-                        ));
-                    }
-                }
-            }
-        })
-    };
-    let opts = broadcast::Options {
-        max_concurrency: args.concurrency,
-        max_rps: args.max_rps,
-        max_attempts: args.max_attempts,
-        ..broadcast::Options::default()
-    };
-    let data: Arc<[u8]> = Arc::from(data.as_slice());
-    let several = plan.len() > 1;
+    let mut report = BroadcastReport::new(&target, args.dry_run, data.len(), args.report.clone());
     let started = Instant::now();
-    let mut totals = Totals::default();
-    let mut stopped = None;
-    // Stage by stage, each on its own endpoint; a stop (403, 413, Ctrl-C) ends them all.
-    for (i, ((stage, _, ids), poster)) in plan.into_iter().zip(posters).enumerate() {
-        let stage_label = several.then_some(stage.as_str());
-        let mut on_result = |r: &TargetResult| {
-            if let Some(f) = report_out.as_mut() {
-                f.write(r, stage_label);
+    let by_route = if args.dry_run {
+        report.report_file = None;
+        // Read everything, send nothing: the counts per stage.
+        let mut by_route = vec![Totals::default(); stages.len()];
+        while let Some(t) = rx.recv().await {
+            by_route[t.route].targets += 1;
+        }
+        by_route
+    } else {
+        let routes = match routes(aws, &endpoints, &store, &stages, min_age_ms).await {
+            Ok(r) => r,
+            Err(e) => {
+                // Nothing sent: stop the reader before saying why.
+                stop.store(true, Ordering::Relaxed);
+                drop(rx);
+                task.finish().await;
+                return Err(e);
             }
         };
-        let (t, s) = if stopped.is_some() {
-            not_attempted(ids, &mut on_result)
-        } else {
-            let sender = broadcast::Sender {
-                poster,
-                on_gone: Arc::new(RemoveRecord {
-                    store: store.clone(),
-                    stage: stage.clone(),
-                    min_age_ms,
-                    counts: counts.clone(),
-                }),
-                opts: opts.clone(),
-                progress: progress.clone(),
-                stop: stop.clone(),
-            };
-            broadcast::run(sender, ids, data.clone(), &mut on_result).await
-        };
-        report.stages[i].totals = t;
-        add(&mut totals, &t);
-        stopped = stopped.or(s);
+        // The stage goes in the report's lines when the broadcast may reach several.
+        let stage_labels = if stages.len() > 1 { stages.clone() } else { vec![] };
+        let sending = Sending { args: &args, known_count, stage_labels, stop: stop.clone() };
+        match sending.run(routes, rx, data, &mut report).await {
+            Ok(by_route) => by_route,
+            Err(e) => {
+                task.finish().await;
+                return Err(e);
+            }
+        }
+    };
+    let end = task.finish().await;
+    report.set_skipped(end.skipped);
+    report.read_to_end = !end.stopped_early;
+    if let Some(e) = end.error {
+        tracing::warn!("reading the targets failed: {e}");
+        report.read_error = Some(e);
     }
-    watcher.abort();
-    tracing::debug!("sending done");
-    bar.clear();
-    if let Some(e) = report_out.and_then(ReportFile::finish) {
-        tracing::warn!("the report file is incomplete: {e}");
-        report.report_error = Some(e.to_string());
+    for (i, (stage, t)) in stages.into_iter().zip(by_route).enumerate() {
+        add(&mut report.totals, &t);
+        // This stage always; another only when it had targets.
+        if i == 0 || t.targets > 0 {
+            report.stages.push(StageTotals { stage, management_endpoint: endpoints[i].to_string(), totals: t });
+        }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    report.totals = totals;
-    report.stopped = stopped;
-    report.throttled = progress.throttled.load(Ordering::Relaxed);
-    report.retries = progress.retries.load(Ordering::Relaxed);
-    report.elapsed_secs = elapsed;
-    report.rate_per_sec = (totals.delivered + totals.gone + totals.failed) as f64 / elapsed.max(0.001);
-    report.records_not_removed = counts.not_removed.load(Ordering::Relaxed);
-    report.records_kept_too_new = counts.kept_too_new.load(Ordering::Relaxed);
-    report.records_kept_other_stage = counts.kept_other_stage.load(Ordering::Relaxed);
-    report.records_delete_failed = counts.delete_failed.load(Ordering::Relaxed);
-    report.records_delete_error = counts.first_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if !args.dry_run {
+        let elapsed = started.elapsed().as_secs_f64();
+        let t = &report.totals;
+        report.elapsed_secs = elapsed;
+        report.rate_per_sec = (t.delivered + t.gone + t.failed) as f64 / elapsed.max(0.001);
+    }
     Ok(report)
 }
 
-/// The targets of a stage not reached because the broadcast stopped before it.
-fn not_attempted(ids: Vec<String>, on_result: &mut impl FnMut(&TargetResult)) -> (Totals, Option<broadcast::Stop>) {
-    let n = ids.len() as u64;
-    for connection_id in ids {
-        on_result(&TargetResult {
-            connection_id,
-            outcome: Outcome::NotAttempted,
-            attempts: 0,
-            error: None,
-            maybe_delivered: false,
+/// One route per stage: its sender, and the removal of its gone records. Every sender is made
+/// before the first call: a broadcast that starts, ends with a summary.
+async fn routes(
+    aws: &Aws,
+    endpoints: &[Url],
+    store: &Option<SessionStore>,
+    stages: &[String],
+    min_age_ms: i64,
+) -> Result<(Vec<broadcast::Route>, Arc<GoneCounts>), Error> {
+    let counts = Arc::new(GoneCounts::default());
+    let mut routes = Vec::with_capacity(endpoints.len());
+    for (endpoint, stage) in endpoints.iter().zip(stages) {
+        routes.push(broadcast::Route {
+            poster: Arc::new(ManagementPoster::new(aws, endpoint).await?),
+            on_gone: Arc::new(RemoveRecord {
+                store: store.clone(),
+                stage: stage.clone(),
+                min_age_ms,
+                counts: counts.clone(),
+            }),
         });
     }
-    (Totals { targets: n, not_attempted: n, ..Totals::default() }, None)
+    Ok((routes, counts))
+}
+
+/// The sending part of a broadcast: the engine, the report file, the progress display.
+struct Sending<'a> {
+    args: &'a BroadcastArgs,
+    /// Given ids: how many (a bar); from the table: unknown (a counter of read and sent).
+    known_count: Option<u64>,
+    /// Route index -> stage, for the report's lines (empty: one stage, not named).
+    stage_labels: Vec<String>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Sending<'_> {
+    /// Sends to every target read; the totals per route. Fills the report's counters.
+    async fn run(
+        self,
+        (routes, counts): (Vec<broadcast::Route>, Arc<GoneCounts>),
+        targets: tokio::sync::mpsc::Receiver<broadcast::Target>,
+        data: Vec<u8>,
+        report: &mut BroadcastReport,
+    ) -> Result<Vec<Totals>, Error> {
+        let args = self.args;
+        let mut report_out = match &args.report {
+            Some(p) => Some(ReportFile {
+                out: std::io::BufWriter::new(
+                    std::fs::File::create(p).map_err(io_err(format!("cannot create the report {}", p.display())))?,
+                ),
+                error: None,
+            }),
+            None => None,
+        };
+        let progress = Arc::new(Progress::default());
+        let bar = match self.known_count {
+            Some(n) => crate::term::Progress::bar(n),
+            None => crate::term::Progress::new(),
+        };
+        let watcher = {
+            let (stop, progress, bar, known) = (self.stop.clone(), progress.clone(), bar.clone(), self.known_count);
+            tokio::spawn(async move {
+                let mut signals = crate::term::stop_signals();
+                let mut tick = tokio::time::interval(Duration::from_millis(250));
+                loop {
+                    tokio::select! {
+                        _ = signals.recv() => stop.store(true, Ordering::SeqCst),
+                        _ = tick.tick() => {
+                            let done = progress.done.load(Ordering::Relaxed);
+                            let (throttled, retries) =
+                                (progress.throttled.load(Ordering::Relaxed), progress.retries.load(Ordering::Relaxed));
+                            if known.is_some() {
+                                bar.set_position(done);
+                                bar.update(&format!("429s {throttled}  retries {retries}"));
+                            } else {
+                                let read = progress.read.load(Ordering::Relaxed);
+                                bar.update(&format!(
+                                    "{read} read from the table, {done} sent  429s {throttled}  retries {retries}"
+                                ));
+                            }
+                        }
+                    }
+                }
+            })
+        };
+        let opts = broadcast::Options {
+            max_concurrency: args.concurrency,
+            max_rps: args.max_rps,
+            max_attempts: args.max_attempts,
+            ..broadcast::Options::default()
+        };
+        let labels = &self.stage_labels;
+        let sender = broadcast::Sender { routes, opts, progress: progress.clone(), stop: self.stop.clone() };
+        let run = broadcast::run(sender, targets, Arc::from(data.as_slice()), |route, r| {
+            if let Some(f) = report_out.as_mut() {
+                f.write(r, labels.get(route).map(String::as_str));
+            }
+        })
+        .await;
+        watcher.abort();
+        tracing::debug!("sending done");
+        bar.clear();
+        if let Some(e) = report_out.and_then(ReportFile::finish) {
+            tracing::warn!("the report file is incomplete: {e}");
+            report.report_error = Some(e.to_string());
+        }
+        report.stopped = run.stopped;
+        report.throttled = progress.throttled.load(Ordering::Relaxed);
+        report.retries = progress.retries.load(Ordering::Relaxed);
+        report.records_not_removed = counts.not_removed.load(Ordering::Relaxed);
+        report.records_kept_too_new = counts.kept_too_new.load(Ordering::Relaxed);
+        report.records_kept_other_stage = counts.kept_other_stage.load(Ordering::Relaxed);
+        report.records_delete_failed = counts.delete_failed.load(Ordering::Relaxed);
+        report.records_delete_error = counts.first_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(run.by_route)
+    }
 }
 
 fn add(sum: &mut Totals, t: &Totals) {
@@ -434,5 +452,6 @@ fn add(sum: &mut Totals, t: &Totals) {
     sum.delivered += t.delivered;
     sum.gone += t.gone;
     sum.failed += t.failed;
+    sum.maybe_delivered += t.maybe_delivered;
     sum.not_attempted += t.not_attempted;
 }

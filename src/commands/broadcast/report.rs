@@ -33,6 +33,10 @@ pub struct BroadcastReport {
     pub rate_per_sec: f64,
     /// Why it stopped early, if it did.
     pub stopped: Option<Stop>,
+    /// False when the table was read no further after a stop (the targets counted are those read).
+    pub read_to_end: bool,
+    /// Reading the targets failed part way: those read before were sent, the rest not.
+    pub read_error: Option<String>,
     pub report_file: Option<PathBuf>,
     /// Why the report file is incomplete, if it is (the summary is still exact).
     pub report_error: Option<String>,
@@ -61,6 +65,39 @@ pub struct BroadcastReport {
 }
 
 impl BroadcastReport {
+    /// Before anything is sent: every count 0.
+    pub fn new(target: &wsadm_core::target::Target, dry_run: bool, bytes: usize, report_file: Option<PathBuf>) -> Self {
+        BroadcastReport {
+            api_id: target.api_id.clone(),
+            stage: target.stage.clone(),
+            management_endpoint: target.management_endpoint.to_string(),
+            dry_run,
+            bytes,
+            totals: Totals::default(),
+            throttled: 0,
+            retries: 0,
+            elapsed_secs: 0.0,
+            rate_per_sec: 0.0,
+            stopped: None,
+            read_to_end: true,
+            read_error: None,
+            report_file,
+            report_error: None,
+            records_not_removed: 0,
+            records_kept_too_new: 0,
+            records_kept_other_stage: 0,
+            records_delete_failed: 0,
+            records_delete_error: None,
+            skipped_other_stage: 0,
+            skipped_by_stage: BTreeMap::new(),
+            skipped_unknown_stage: 0,
+            skipped_invalid_id: 0,
+            invalid_ids: vec![],
+            skipped: Skipped::default(),
+            stages: vec![],
+        }
+    }
+
     pub fn set_skipped(&mut self, skipped: Skipped) {
         self.skipped_other_stage = skipped.other_stage;
         self.skipped_unknown_stage = skipped.unknown_stage;
@@ -75,7 +112,14 @@ impl Report for BroadcastReport {
     fn view(&self) -> Vec<Block> {
         let t = &self.totals;
         let mut rows = vec![
-            ("Targets".to_string(), t.targets.to_string()),
+            (
+                "Targets".to_string(),
+                if self.read_to_end {
+                    t.targets.to_string()
+                } else {
+                    format!("{} (read before the stop; the table was not read to the end)", t.targets)
+                },
+            ),
             ("Delivered".into(), t.delivered.to_string()),
             ("Gone (410)".into(), t.gone.to_string()),
             (
@@ -93,6 +137,15 @@ impl Report for BroadcastReport {
             ("Time".into(), format!("{:.2} s ({:.0} msg/s)", self.elapsed_secs, self.rate_per_sec)),
         ];
         rows.extend(self.skipped.row());
+        if let Some(e) = &self.read_error {
+            rows.push((
+                "Not read".into(),
+                format!(
+                    "reading the targets failed after {} ({e}): the rest were not sent; rerun to reach them",
+                    t.targets
+                ),
+            ));
+        }
         if let Some(f) = &self.report_file {
             let note = match &self.report_error {
                 Some(e) => format!("{} — INCOMPLETE: {e}", f.display()),
@@ -160,6 +213,7 @@ impl Report for BroadcastReport {
             Some(Stop::Forbidden(_)) => Some(ErrorKind::Auth),
             Some(Stop::PayloadTooLarge) => Some(ErrorKind::Failure),
             None if self.totals.failed + self.totals.not_attempted > 0
+                || self.read_error.is_some()
                 || self.records_delete_failed > 0
                 || self.report_error.is_some()
                 || self.skipped_invalid_id > 0 =>
@@ -215,6 +269,8 @@ mod tests {
             elapsed_secs: 1.0,
             rate_per_sec: 10.0,
             stopped: None,
+            read_to_end: true,
+            read_error: None,
             report_file: Some("r.jsonl".into()),
             report_error: None,
             records_not_removed: 0,
@@ -264,6 +320,16 @@ mod tests {
         r.set_skipped(Skipped { other_stage: 4, ..Skipped::default() });
         assert_eq!(r.exit_kind(), None, "other stages' records are not this broadcast's");
         assert_eq!(r.skipped_other_stage, 4);
+
+        let mut r = report();
+        r.read_error = Some("Scan: ProvisionedThroughputExceededException".into());
+        assert_eq!(r.exit_kind(), Some(ErrorKind::Partial), "targets left unread");
+        assert!(text(&r).contains("reading the targets failed after 10 (Scan: Prov"), "{}", text(&r));
+
+        let mut r = report();
+        r.read_to_end = false;
+        r.stopped = Some(Stop::Interrupted);
+        assert!(text(&r).contains("10 (read before the stop; the table was not read to the end)"), "{}", text(&r));
 
         let mut r = report();
         r.records_delete_failed = 1;

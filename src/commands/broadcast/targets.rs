@@ -1,6 +1,11 @@
 //! Who a broadcast goes to: the connections of the table (`--all`, `--room`, `--user`) sorted
 //! by the stage each record names, or the ids given (`--connection`, `--targets`).
 //!
+//! The table is read as the broadcast sends: a task reads it page by page into a bounded
+//! channel ([`Reader`]), so sending starts with the first page and memory stays bounded for
+//! any number of connections. Given ids are all read and checked first: a bad line is a usage
+//! error before anything is sent.
+//!
 //! One table may serve several stages (the handlers record each connection's `stage`). A
 //! record of another stage is skipped and counted: posted to this stage's endpoint it would
 //! answer 410, and its live record would be removed. `--all-stages` sends it to its own
@@ -10,11 +15,14 @@
 //! summary, and never sent.
 
 use super::BroadcastArgs;
-use futures::TryStreamExt;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
-use wsadm_core::broadcast::Outcome;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use wsadm_core::broadcast::{Outcome, Target};
 use wsadm_core::connections::validate_connection_id;
 use wsadm_core::store::{ScanOptions, SessionStore};
 use wsadm_core::Error;
@@ -22,13 +30,8 @@ use wsadm_core::Error;
 /// Invalid ids named in the summary (the rest are counted).
 const INVALID_SHOWN: usize = 20;
 
-/// The targets, by the stage they are sent to, and what was left out.
-#[derive(Debug, Default)]
-pub struct Targets {
-    /// This stage first, then the others (`--all-stages`), each with its ids.
-    pub by_stage: Vec<(String, Vec<String>)>,
-    pub skipped: Skipped,
-}
+/// Targets read ahead of the sender, at most (besides the sender's own queue).
+const READ_AHEAD: usize = 1024;
 
 /// Connections found and not sent to.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -45,67 +48,60 @@ pub struct Skipped {
     pub by_stage: BTreeMap<String, u64>,
 }
 
-impl Targets {
-    pub fn count(&self) -> usize {
-        self.by_stage.iter().map(|(_, ids)| ids.len()).sum()
-    }
-}
-
-/// Sorts candidates into [`Targets`]: one target per connection, whatever lists it twice.
-struct Sorter<'a> {
-    stage: &'a str,
-    /// With `--all-stages`: the API's stages.
-    all_stages: Option<&'a HashSet<String>>,
-    seen: HashSet<String>,
-    by_stage: BTreeMap<String, Vec<String>>,
-    here: Vec<String>,
+/// Sorts candidates into routes (one per stage sent to): this stage is route 0; with
+/// `--all-stages`, the API's other stages follow, in name order.
+struct Sorter {
+    routes: HashMap<String, usize>,
+    all_stages: bool,
+    /// Given ids are sent once each, whatever lists them twice (the table's are unique).
+    seen: Option<HashSet<String>>,
     skipped: Skipped,
 }
 
-impl<'a> Sorter<'a> {
-    fn new(stage: &'a str, all_stages: Option<&'a HashSet<String>>) -> Self {
+impl Sorter {
+    /// `stages`: the routes' stages, this one first.
+    fn new(stages: &[String], all_stages: bool, dedupe: bool) -> Self {
         Sorter {
-            stage,
+            routes: stages.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect(),
             all_stages,
-            seen: HashSet::new(),
-            by_stage: BTreeMap::new(),
-            here: Vec::new(),
+            seen: dedupe.then(HashSet::new),
             skipped: Skipped::default(),
         }
     }
 
     /// A connection read from the table, with the stage its record names (None: no record, or
-    /// a record without a stage).
-    fn add(&mut self, id: String, stage: Option<String>) {
+    /// a record without a stage): its target, or None when it is skipped.
+    fn sort(&mut self, id: String, stage: Option<String>) -> Option<Target> {
         if validate_connection_id(&id).is_err() {
             self.skipped.invalid_id += 1;
             if self.skipped.invalid_ids.len() < INVALID_SHOWN {
                 tracing::warn!(connection_id = %id, "not a connection id: skipped");
                 self.skipped.invalid_ids.push(id);
             }
-            return;
+            return None;
         }
-        if !self.seen.insert(id.clone()) {
-            return;
+        if let Some(seen) = &mut self.seen {
+            if !seen.insert(id.clone()) {
+                return None;
+            }
         }
-        match stage {
-            None => self.here.push(id),
-            Some(s) if s == self.stage => self.here.push(id),
-            Some(s) => match self.all_stages {
-                Some(known) if known.contains(&s) => self.by_stage.entry(s).or_default().push(id),
-                Some(_) => self.skipped.unknown_stage += 1,
-                None => {
+        let route = match stage {
+            None => 0,
+            Some(s) => match self.routes.get(&s) {
+                Some(&0) => 0,
+                Some(&r) if self.all_stages => r,
+                _ if self.all_stages => {
+                    self.skipped.unknown_stage += 1;
+                    return None;
+                }
+                _ => {
                     self.skipped.other_stage += 1;
                     *self.skipped.by_stage.entry(s).or_default() += 1;
+                    return None;
                 }
             },
-        }
-    }
-
-    fn finish(self) -> Targets {
-        let mut by_stage = vec![(self.stage.to_string(), self.here)];
-        by_stage.extend(self.by_stage);
-        Targets { by_stage, skipped: self.skipped }
+        };
+        Some(Target::new(id, route))
     }
 }
 
@@ -145,13 +141,116 @@ pub fn parse_targets(reader: impl BufRead, only: Option<Outcome>) -> Result<Vec<
     Ok(out)
 }
 
-/// The targets of `args` on `stage`. `api_stages`: the API's stages, needed with `--all-stages`.
-pub async fn resolve(
+/// How reading the targets ended.
+#[derive(Debug, Default)]
+pub struct ReadEnd {
+    pub skipped: Skipped,
+    /// The table was not read to the end: the broadcast stopped first.
+    pub stopped_early: bool,
+    /// Reading failed part way (the targets read before were sent).
+    pub error: Option<String>,
+}
+
+/// The targets as they are read: the channel the sender takes them from, and the task reading.
+pub struct Reader {
+    /// Route index -> stage.
+    pub stages: Vec<String>,
+    pub targets: mpsc::Receiver<Target>,
+    /// Given ids: how many (the table's are counted as they are read).
+    pub known_count: Option<u64>,
+    pub task: ReadTask,
+}
+
+/// The task reading the targets.
+pub struct ReadTask(tokio::task::JoinHandle<ReadEnd>);
+
+impl ReadTask {
+    /// Waits for it: once the channel is drained or dropped, it ends.
+    pub async fn finish(self) -> ReadEnd {
+        self.0
+            .await
+            .unwrap_or_else(|e| ReadEnd { error: Some(format!("the reader failed: {e}")), ..ReadEnd::default() })
+    }
+}
+
+/// Candidates from the table: (connection id, the stage its record names).
+type Candidates = BoxStream<'static, Result<(String, Option<String>), Error>>;
+
+/// A room's members with their stages; for memberships written before they named one, the
+/// session records are read (100 to a call). A member without a record is stale: it goes to
+/// this stage.
+fn room_candidates(store: SessionStore, room: &str) -> Candidates {
+    store
+        .room_members_staged(room)
+        .and_then(move |members| {
+            let store = store.clone();
+            async move {
+                let unstaged: Vec<String> =
+                    members.iter().filter(|m| m.stage.is_none()).map(|m| m.connection_id.clone()).collect();
+                let mut stages: HashMap<String, Option<String>> = if unstaged.is_empty() {
+                    HashMap::new()
+                } else {
+                    store.batch_get(unstaged).await?.into_iter().map(|s| (s.connection_id, s.stage)).collect()
+                };
+                let page: Vec<Result<(String, Option<String>), Error>> = members
+                    .into_iter()
+                    .map(|m| {
+                        let stage = m.stage.or_else(|| stages.remove(&m.connection_id).flatten());
+                        Ok((m.connection_id, stage))
+                    })
+                    .collect();
+                Ok(stream::iter(page))
+            }
+        })
+        .try_flatten()
+        .boxed()
+}
+
+/// Sorts the table's candidates into the channel until they end, reading fails, the
+/// broadcast stops (`stop`), or the sender is gone.
+async fn feed(
+    first: Option<(String, Option<String>)>,
+    mut candidates: Candidates,
+    mut sorter: Sorter,
+    tx: mpsc::Sender<Target>,
+    stop: Arc<AtomicBool>,
+) -> ReadEnd {
+    let mut end = ReadEnd::default();
+    let mut next: Option<Result<(String, Option<String>), Error>> = first.map(Ok);
+    while let Some(item) = next {
+        match item {
+            Ok((id, stage)) => {
+                if let Some(t) = sorter.sort(id, stage) {
+                    if tx.send(t).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            Err(e) => {
+                end.error = Some(e.to_string());
+                break;
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            end.stopped_early = true;
+            break;
+        }
+        next = candidates.next().await;
+    }
+    end.skipped = sorter.skipped;
+    end
+}
+
+/// Checks `args` and starts reading their targets on `stage`. `api_stages`: the API's stages,
+/// needed with `--all-stages`. `stop`: set when the broadcast stops (the table is then read no
+/// further). A table that cannot be read at all is an error here, before anything is sent.
+pub async fn read(
     args: &BroadcastArgs,
     store: Option<&SessionStore>,
     stage: &str,
     api_stages: Option<&HashSet<String>>,
-) -> Result<Targets, Error> {
+    stop: Arc<AtomicBool>,
+) -> Result<Reader, Error> {
     let chosen =
         [args.all, args.room.is_some(), args.user.is_some(), !args.connections.is_empty(), args.targets.is_some()]
             .iter()
@@ -173,45 +272,15 @@ pub async fn resolve(
             "the stage of a connection is read from its record; given ids go to --stage",
         ));
     }
-    let need_store = || {
-        store.ok_or_else(|| {
-            Error::invalid(
-                "no session table for this API",
-                "pass --table, or provision the stack with `wsadm provision`",
-            )
-        })
-    };
-    let mut sorter = Sorter::new(stage, api_stages.filter(|_| args.all_stages));
-    if args.all {
-        let segments = args.scan_segments.max(1);
-        let mut sessions = need_store()?.list_all(ScanOptions { segments, page_size: 1000 });
-        while let Some(s) = sessions.try_next().await? {
-            sorter.add(s.connection_id, s.stage);
-        }
-    } else if let Some(room) = &args.room {
-        let store = need_store()?;
-        let mut pages = store.room_members_staged(room);
-        while let Some(members) = pages.try_next().await? {
-            // A membership names its stage; for older ones, read the session records (100 to a
-            // call). A member without a record is stale: it goes to this stage.
-            let unstaged: Vec<String> =
-                members.iter().filter(|m| m.stage.is_none()).map(|m| m.connection_id.clone()).collect();
-            let mut stages: HashMap<String, Option<String>> = if unstaged.is_empty() {
-                HashMap::new()
-            } else {
-                store.batch_get(unstaged).await?.into_iter().map(|s| (s.connection_id, s.stage)).collect()
-            };
-            for m in members {
-                let stage = m.stage.or_else(|| stages.remove(&m.connection_id).flatten());
-                sorter.add(m.connection_id, stage);
-            }
-        }
-    } else if let Some(user) = &args.user {
-        let mut sessions = need_store()?.list_by_user(user);
-        while let Some(s) = sessions.try_next().await? {
-            sorter.add(s.connection_id, s.stage);
-        }
-    } else {
+    let mut stages = vec![stage.to_string()];
+    if let Some(all) = api_stages.filter(|_| args.all_stages) {
+        let mut others: Vec<String> = all.iter().filter(|s| *s != stage).cloned().collect();
+        others.sort();
+        stages.extend(others);
+    }
+    let mut sorter = Sorter::new(&stages, args.all_stages, !from_table);
+    let (tx, rx) = mpsc::channel(READ_AHEAD);
+    if !from_table {
         let ids = if !args.connections.is_empty() {
             for c in &args.connections {
                 validate_connection_id(c)?;
@@ -226,12 +295,36 @@ pub async fn resolve(
                 parse_targets(std::io::BufReader::new(f), args.only)?
             }
         };
-        // Given ids go to this stage (already validated: a bad one is a usage error).
-        for id in ids {
-            sorter.add(id, None);
-        }
+        // Given ids go to this stage, once each; all of them are fed, also after a stop, so
+        // the report names every one.
+        let targets: Vec<Target> = ids.into_iter().filter_map(|id| sorter.sort(id, None)).collect();
+        let known_count = Some(targets.len() as u64);
+        let task = tokio::spawn(async move {
+            for t in targets {
+                if tx.send(t).await.is_err() {
+                    break;
+                }
+            }
+            ReadEnd { skipped: sorter.skipped, ..ReadEnd::default() }
+        });
+        return Ok(Reader { stages, targets: rx, known_count, task: ReadTask(task) });
     }
-    Ok(sorter.finish())
+    let store = store.cloned().ok_or_else(|| {
+        Error::invalid("no session table for this API", "pass --table, or provision the stack with `wsadm provision`")
+    })?;
+    let mut candidates: Candidates = if args.all {
+        let segments = args.scan_segments.max(1);
+        store.list_all(ScanOptions { segments, page_size: 1000 }).map_ok(|s| (s.connection_id, s.stage)).boxed()
+    } else if let Some(room) = &args.room {
+        room_candidates(store, room)
+    } else {
+        let user = args.user.clone().unwrap_or_default();
+        store.list_by_user(&user).map_ok(|s| (s.connection_id, s.stage)).boxed()
+    };
+    // The first page here: a table that cannot be read is an error before anything is sent.
+    let first = candidates.try_next().await?;
+    let task = tokio::spawn(feed(first, candidates, sorter, tx, stop));
+    Ok(Reader { stages, targets: rx, known_count: None, task: ReadTask(task) })
 }
 
 impl Skipped {
@@ -274,48 +367,97 @@ mod tests {
         assert!(parse_targets("{\"x\":1}\n".as_bytes(), None).is_err());
     }
 
-    fn sorted(all_stages: Option<&HashSet<String>>) -> Targets {
-        let mut s = Sorter::new("prod", all_stages);
-        for (id, stage) in [
+    fn sorted(all_stages: bool) -> (Vec<Option<Target>>, Skipped) {
+        let stages: Vec<String> = ["prod", "dev"].map(String::from).into();
+        let mut s = Sorter::new(&stages, all_stages, false);
+        let out = [
             ("P1=", Some("prod")),
             ("D1=", Some("dev")),
             ("P2=", None),
             ("D2=", Some("dev")),
             ("O1=", Some("old")),
-            ("P1=", Some("prod")),
             ("bad id!", Some("prod")),
             ("a%3Db", None),
             ("", Some("dev")),
-        ] {
-            s.add(id.to_string(), stage.map(String::from));
-        }
-        s.finish()
+        ]
+        .into_iter()
+        .map(|(id, stage)| s.sort(id.to_string(), stage.map(String::from)))
+        .collect();
+        (out, s.skipped)
     }
 
     #[test]
     fn records_of_other_stages_are_skipped_and_counted() {
-        let t = sorted(None);
-        assert_eq!(t.by_stage, vec![("prod".to_string(), vec!["P1=".to_string(), "P2=".to_string()])]);
-        assert_eq!((t.skipped.other_stage, t.skipped.unknown_stage), (3, 0));
-        assert_eq!(t.skipped.by_stage, BTreeMap::from([("dev".to_string(), 2), ("old".to_string(), 1)]));
-        assert_eq!(t.skipped.invalid_id, 3);
-        assert_eq!(t.skipped.invalid_ids, vec!["bad id!", "a%3Db", ""]);
-        assert_eq!(t.count(), 2, "once each, the invalid never");
-        let row = t.skipped.row().unwrap().1;
+        let (t, skipped) = sorted(false);
+        let sent: Vec<Target> = t.into_iter().flatten().collect();
+        assert_eq!(sent, vec![Target::new("P1=", 0), Target::new("P2=", 0)]);
+        assert_eq!((skipped.other_stage, skipped.unknown_stage), (3, 0));
+        assert_eq!(skipped.by_stage, BTreeMap::from([("dev".to_string(), 2), ("old".to_string(), 1)]));
+        assert_eq!(skipped.invalid_id, 3);
+        assert_eq!(skipped.invalid_ids, vec!["bad id!", "a%3Db", ""]);
+        let row = skipped.row().unwrap().1;
         assert!(row.contains("3 of other stages (dev: 2, old: 1;") && row.contains("3 invalid"), "{row}");
     }
 
     #[test]
     fn all_stages_sends_each_to_its_own_stage_and_skips_unknown_ones() {
-        let known: HashSet<String> = ["prod", "dev"].map(String::from).into();
-        let t = sorted(Some(&known));
+        let (t, skipped) = sorted(true);
+        let sent: Vec<Target> = t.into_iter().flatten().collect();
         assert_eq!(
-            t.by_stage,
-            vec![
-                ("prod".to_string(), vec!["P1=".to_string(), "P2=".to_string()]),
-                ("dev".to_string(), vec!["D1=".to_string(), "D2=".to_string()]),
-            ]
+            sent,
+            vec![Target::new("P1=", 0), Target::new("D1=", 1), Target::new("P2=", 0), Target::new("D2=", 1)]
         );
-        assert_eq!((t.skipped.other_stage, t.skipped.unknown_stage, t.skipped.invalid_id), (0, 1, 3));
+        assert_eq!((skipped.other_stage, skipped.unknown_stage, skipped.invalid_id), (0, 1, 3));
+    }
+
+    #[test]
+    fn given_ids_are_sent_once_each() {
+        let mut s = Sorter::new(&["prod".to_string()], false, true);
+        let sent: Vec<Target> = ["A=", "B=", "A="].iter().filter_map(|id| s.sort(id.to_string(), None)).collect();
+        assert_eq!(sent, vec![Target::new("A=", 0), Target::new("B=", 0)]);
+    }
+
+    fn candidates(n: usize, fail_after: bool) -> Candidates {
+        let ok = (0..n).map(|i| Ok((format!("c{i}="), Some("prod".to_string()))));
+        let err = fail_after.then(|| Err(Error::invalid("Scan: throttled", "later")));
+        stream::iter(ok.chain(err)).boxed()
+    }
+
+    #[tokio::test]
+    async fn the_table_is_fed_as_read_and_a_failure_part_way_is_kept() {
+        let (tx, mut rx) = mpsc::channel(READ_AHEAD);
+        let stop = Arc::new(AtomicBool::new(false));
+        let sorter = Sorter::new(&["prod".to_string()], false, false);
+        let task = tokio::spawn(feed(Some(("first=".into(), None)), candidates(3000, true), sorter, tx, stop));
+        // The first targets arrive while the rest are still to read (the channel holds 1,024).
+        assert_eq!(rx.recv().await, Some(Target::new("first=", 0)));
+        let mut n = 1;
+        while rx.recv().await.is_some() {
+            n += 1;
+        }
+        let end = task.await.unwrap();
+        assert_eq!(n, 3001);
+        assert!(end.error.unwrap().contains("Scan: throttled"));
+        assert!(!end.stopped_early);
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_the_table_read() {
+        let (tx, mut rx) = mpsc::channel(READ_AHEAD);
+        let stop = Arc::new(AtomicBool::new(false));
+        let sorter = Sorter::new(&["prod".to_string()], false, false);
+        let first = Some(("first=".to_string(), None));
+        let task = tokio::spawn(feed(first, candidates(1_000_000, false), sorter, tx, stop.clone()));
+        for _ in 0..10 {
+            rx.recv().await.unwrap();
+        }
+        stop.store(true, Ordering::Relaxed);
+        let mut n = 10;
+        while rx.recv().await.is_some() {
+            n += 1;
+        }
+        let end = task.await.unwrap();
+        assert!(end.stopped_early && end.error.is_none());
+        assert!(n < 10 + READ_AHEAD + 2, "read {n} after the stop");
     }
 }

@@ -106,6 +106,8 @@ pub enum Stop {
 /// Live counters, for a progress display.
 #[derive(Debug, Default)]
 pub struct Progress {
+    /// Targets read (from the table, a file or the command line).
+    pub read: AtomicU64,
     pub done: AtomicU64,
     pub delivered: AtomicU64,
     pub gone: AtomicU64,
@@ -127,57 +129,96 @@ pub struct Totals {
     pub not_attempted: u64,
 }
 
-/// Where and how to send: the parts of a broadcast besides its targets and message.
-pub struct Sender {
+/// Where one target's message goes: a stage's endpoint, and what a 410 there does.
+pub struct Route {
     pub poster: Arc<dyn Poster>,
     pub on_gone: Arc<dyn OnGone>,
+}
+
+/// One target: a connection, and the index of its [`Route`] in [`Sender::routes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub connection_id: String,
+    pub route: usize,
+}
+
+impl Target {
+    pub fn new(connection_id: impl Into<String>, route: usize) -> Self {
+        Target { connection_id: connection_id.into(), route }
+    }
+}
+
+/// Where and how to send: the parts of a broadcast besides its targets and message.
+pub struct Sender {
+    /// One per stage; every target names one. They share the rate: the throttle is the account's.
+    pub routes: Vec<Route>,
     pub opts: Options,
     pub progress: Arc<Progress>,
-    /// Checked between calls: set it on Ctrl-C.
+    /// Checked between calls: set it on Ctrl-C. The engine sets it too when it stops by itself
+    /// (403, 413), so whoever reads the targets can stop reading.
     pub stop: Arc<AtomicBool>,
 }
+
+/// What a broadcast did: over everything, and per route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunTotals {
+    pub totals: Totals,
+    pub by_route: Vec<Totals>,
+    pub stopped: Option<Stop>,
+}
+
+/// How many targets the engine holds beyond those in flight: what bounds its memory, whatever
+/// the number of targets.
+const QUEUED: usize = 1024;
 
 /// One call, and the removal of a gone connection's record before it reports (so the
 /// summary's "gone" are removed records).
 async fn call(
     sender: Arc<Sender>,
     data: Arc<[u8]>,
-    id: String,
+    target: Target,
     attempts: u32,
-) -> (String, u32, Instant, Result<(), ConnError>) {
+) -> (Target, u32, Instant, Result<(), ConnError>) {
     let sent_at = Instant::now();
-    let r = sender.poster.post(&id, &data).await;
+    let route = &sender.routes[target.route];
+    let r = route.poster.post(&target.connection_id, &data).await;
     if let Err(ConnError::Gone) = r {
-        sender.on_gone.gone(&id).await;
+        route.on_gone.gone(&target.connection_id).await;
     }
-    (id, attempts + 1, sent_at, r)
+    (target, attempts + 1, sent_at, r)
 }
 
-/// Sends `data` to every target; results come back in completion order, one per target.
-/// The calls in flight are polled by this one task (no task per call): the CPU a call costs
-/// is what limits a broadcast on a busy machine.
+/// Sends `data` to every target read from `targets`, as they come: sending starts with the
+/// first, and the engine holds at most [`QUEUED`] beyond those in flight (the channel's bound
+/// holds back the reader). Results come back in completion order, one per target read, with
+/// the route's index. Stopped, it reads on to the end of `targets` (the reader may end it
+/// early: see [`Sender::stop`]), and every target read is reported not attempted. The calls
+/// in flight are polled by this one task (no task per call): the CPU a call costs is what
+/// limits a broadcast on a busy machine.
 pub async fn run(
     sender: Sender,
-    targets: Vec<String>,
+    mut targets: tokio::sync::mpsc::Receiver<Target>,
     data: Arc<[u8]>,
-    mut on_result: impl FnMut(&TargetResult),
-) -> (Totals, Option<Stop>) {
+    mut on_result: impl FnMut(usize, &TargetResult),
+) -> RunTotals {
     use futures::stream::{FuturesUnordered, StreamExt};
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+    use tokio::sync::mpsc::error::TryRecvError;
 
     let sender = Arc::new(sender);
     let (opts, progress) = (sender.opts.clone(), sender.progress.clone());
-    let total = targets.len() as u64;
-    let mut ready: VecDeque<(String, u32)> = targets.into_iter().map(|t| (t, 0)).collect();
-    // Targets backing off after a 429/5xx: (due, sequence, id, attempts), earliest first.
-    let mut waiting: BinaryHeap<Reverse<(Instant, u64, String, u32)>> = BinaryHeap::new();
+    let mut ready: VecDeque<(Target, u32)> = VecDeque::new();
+    let mut reading = true;
+    // Targets backing off after a 429/5xx: (due, sequence, id, route, attempts), earliest first.
+    type Waiting = Reverse<(Instant, u64, String, usize, u32)>;
+    let mut waiting: BinaryHeap<Waiting> = BinaryHeap::new();
     let mut seq = 0u64;
     let started = Instant::now();
     let mut pacer = Pacer::new(Aimd::new(opts.max_rps, started), started);
     progress.rate_milli.store((opts.max_rps * 1000.0) as u64, Ordering::Relaxed);
-    let mut totals = Totals { targets: total, ..Totals::default() };
-    let mut stopped: Option<Stop> = None;
+    let mut out =
+        RunTotals { totals: Totals::default(), by_route: vec![Totals::default(); sender.routes.len()], stopped: None };
     let mut inflight = FuturesUnordered::new();
     // Wakes the loop for the next slot in the rate or a retry that falls due, and now and then
     // to see a stop request. Calls start only in their slot: nothing waits in flight.
@@ -185,16 +226,23 @@ pub async fn run(
     tokio::pin!(timer);
     let mut stop_check = tokio::time::interval(Duration::from_millis(50));
     stop_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut finish = |r: TargetResult, totals: &mut Totals| {
-        match r.outcome {
-            Outcome::Delivered => totals.delivered += 1,
-            Outcome::Gone => totals.gone += 1,
-            Outcome::Failed => totals.failed += 1,
-            Outcome::NotAttempted => totals.not_attempted += 1,
+    let mut finish = |route: usize, r: TargetResult, out: &mut RunTotals| {
+        for t in [&mut out.totals, &mut out.by_route[route]] {
+            match r.outcome {
+                Outcome::Delivered => t.delivered += 1,
+                Outcome::Gone => t.gone += 1,
+                Outcome::Failed => t.failed += 1,
+                Outcome::NotAttempted => t.not_attempted += 1,
+            }
+            t.maybe_delivered += u64::from(r.maybe_delivered);
         }
-        totals.maybe_delivered += u64::from(r.maybe_delivered);
         progress.done.fetch_add(1, Ordering::Relaxed);
-        on_result(&r);
+        on_result(route, &r);
+    };
+    let read = |t: &Target, out: &mut RunTotals| {
+        out.totals.targets += 1;
+        out.by_route[t.route].targets += 1;
+        progress.read.fetch_add(1, Ordering::Relaxed);
     };
     let result = |connection_id: String, outcome, attempts, error: Option<String>| TargetResult {
         connection_id,
@@ -204,41 +252,66 @@ pub async fn run(
         maybe_delivered: false,
     };
     loop {
-        if stopped.is_none() && sender.stop.load(Ordering::Relaxed) {
-            stopped = Some(Stop::Interrupted);
+        if out.stopped.is_none() && sender.stop.load(Ordering::Relaxed) {
+            out.stopped = Some(Stop::Interrupted);
+        }
+        if out.stopped.is_some() {
+            sender.stop.store(true, Ordering::Relaxed);
+        }
+        // Take what the reader has ready, up to the bound.
+        while reading && out.stopped.is_none() && ready.len() < QUEUED {
+            match targets.try_recv() {
+                Ok(t) => {
+                    read(&t, &mut out);
+                    ready.push_back((t, 0));
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => reading = false,
+            }
         }
         let now = Instant::now();
         while waiting.peek().is_some_and(|Reverse(w)| w.0 <= now) {
-            let Reverse((_, _, id, attempts)) = waiting.pop().expect("peeked");
-            ready.push_back((id, attempts));
+            let Reverse((_, _, id, route, attempts)) = waiting.pop().expect("peeked");
+            ready.push_back((Target { connection_id: id, route }, attempts));
         }
         // Start calls while there is room, work that is due, and a slot in the rate.
         let mut next_slot = None;
-        while stopped.is_none() && inflight.len() < opts.max_concurrency && !ready.is_empty() {
+        while out.stopped.is_none() && inflight.len() < opts.max_concurrency && !ready.is_empty() {
             if let Err(at) = pacer.take(now) {
                 next_slot = Some(at);
                 break;
             }
-            let (id, attempts) = ready.pop_front().expect("not empty");
-            inflight.push(call(sender.clone(), data.clone(), id, attempts));
+            let (t, attempts) = ready.pop_front().expect("not empty");
+            inflight.push(call(sender.clone(), data.clone(), t, attempts));
         }
-        let done_sending = stopped.is_some() || (ready.is_empty() && waiting.is_empty());
+        let done_sending = out.stopped.is_some() || (!reading && ready.is_empty() && waiting.is_empty());
         if inflight.is_empty() && done_sending {
             break;
         }
         let next_retry = waiting.peek().map(|Reverse(w)| w.0);
-        let wake = [next_slot, next_retry].into_iter().flatten().min().filter(|_| stopped.is_none());
+        let wake = [next_slot, next_retry].into_iter().flatten().min().filter(|_| out.stopped.is_none());
         if let Some(at) = wake {
             if timer.deadline() != at.into() {
                 timer.as_mut().reset(at.into());
             }
         }
+        let want_more = reading && out.stopped.is_none() && ready.len() < QUEUED;
         let joined = tokio::select! {
             j = inflight.next(), if !inflight.is_empty() => j,
+            t = targets.recv(), if want_more => {
+                match t {
+                    Some(t) => {
+                        read(&t, &mut out);
+                        ready.push_back((t, 0));
+                    }
+                    None => reading = false,
+                }
+                continue;
+            }
             _ = &mut timer, if wake.is_some() => continue,
             _ = stop_check.tick() => continue,
         };
-        let Some((id, attempts, sent_at, r)) = joined else { continue };
+        let Some((target, attempts, sent_at, r)) = joined else { continue };
         match &r {
             Err(ConnError::Throttled(_)) => {
                 pacer.aimd.on_throttle(Instant::now(), sent_at);
@@ -249,31 +322,32 @@ pub async fn run(
             _ => {}
         }
         progress.rate_milli.store((pacer.aimd.rate() * 1000.0) as u64, Ordering::Relaxed);
+        let Target { connection_id: id, route } = target;
         match r {
             Ok(()) => {
                 progress.delivered.fetch_add(1, Ordering::Relaxed);
-                finish(result(id, Outcome::Delivered, attempts, None), &mut totals);
+                finish(route, result(id, Outcome::Delivered, attempts, None), &mut out);
             }
             Err(ConnError::Gone) => {
                 progress.gone.fetch_add(1, Ordering::Relaxed);
-                finish(result(id, Outcome::Gone, attempts, None), &mut totals);
+                finish(route, result(id, Outcome::Gone, attempts, None), &mut out);
             }
             Err(ConnError::Throttled(_) | ConnError::Transient(_)) if attempts < opts.max_attempts => {
                 progress.retries.fetch_add(1, Ordering::Relaxed);
                 let due = Instant::now() + backoff(attempts, opts.backoff_base, opts.backoff_cap, rand::random());
                 seq += 1;
-                waiting.push(Reverse((due, seq, id, attempts)));
+                waiting.push(Reverse((due, seq, id, route, attempts)));
             }
             Err(ConnError::Forbidden(m)) => {
                 progress.failed.fetch_add(1, Ordering::Relaxed);
                 let error = Some(format!("403: {m}"));
-                stopped.get_or_insert(Stop::Forbidden(m));
-                finish(result(id, Outcome::Failed, attempts, error), &mut totals);
+                out.stopped.get_or_insert(Stop::Forbidden(m));
+                finish(route, result(id, Outcome::Failed, attempts, error), &mut out);
             }
             Err(ConnError::PayloadTooLarge) => {
-                stopped.get_or_insert(Stop::PayloadTooLarge);
+                out.stopped.get_or_insert(Stop::PayloadTooLarge);
                 progress.failed.fetch_add(1, Ordering::Relaxed);
-                finish(result(id, Outcome::Failed, attempts, Some("413".into())), &mut totals);
+                finish(route, result(id, Outcome::Failed, attempts, Some("413".into())), &mut out);
             }
             Err(e @ ConnError::MaybeDelivered(_)) => {
                 progress.failed.fetch_add(1, Ordering::Relaxed);
@@ -281,22 +355,35 @@ pub async fn run(
                     maybe_delivered: true,
                     ..result(id, Outcome::Failed, attempts, Some(e.to_string()))
                 };
-                finish(r, &mut totals);
+                finish(route, r, &mut out);
             }
             Err(e) => {
                 progress.failed.fetch_add(1, Ordering::Relaxed);
-                finish(result(id, Outcome::Failed, attempts, Some(e.to_string())), &mut totals);
+                finish(route, result(id, Outcome::Failed, attempts, Some(e.to_string())), &mut out);
             }
         }
     }
-    // Stopped: whatever was not sent (queued, or waiting to retry) is not attempted / failed.
-    let left = ready.into_iter().chain(waiting.into_iter().map(|Reverse((_, _, id, a))| (id, a)));
-    for (id, attempts) in left {
+    if out.stopped.is_some() {
+        sender.stop.store(true, Ordering::Relaxed);
+    }
+    // Stopped: whatever was not sent (queued, waiting to retry, or still to be read) is not
+    // attempted / failed.
+    let left = ready
+        .into_iter()
+        .map(|(t, a)| (t.connection_id, t.route, a))
+        .chain(waiting.into_iter().map(|Reverse((_, _, id, route, a))| (id, route, a)));
+    for (id, route, attempts) in left {
         let outcome = if attempts == 0 { Outcome::NotAttempted } else { Outcome::Failed };
         let error = (attempts > 0).then(|| "stopped before a retry".to_string());
-        finish(result(id, outcome, attempts, error), &mut totals);
+        finish(route, result(id, outcome, attempts, error), &mut out);
     }
-    (totals, stopped)
+    if reading {
+        while let Some(t) = targets.recv().await {
+            read(&t, &mut out);
+            finish(t.route, result(t.connection_id, Outcome::NotAttempted, 0, None), &mut out);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -348,18 +435,40 @@ mod tests {
         }
     }
 
+    /// The targets as a channel, fed by a task (as a table scan feeds a broadcast).
+    fn feed(ids: Vec<Target>) -> tokio::sync::mpsc::Receiver<Target> {
+        let (tx, rx) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            for t in ids {
+                if tx.send(t).await.is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+
+    fn route(fake: Arc<Fake>, gone: Arc<Gone>) -> Route {
+        Route { poster: fake, on_gone: gone }
+    }
+
     async fn go(
         fake: Arc<Fake>,
         n: usize,
         stop: Arc<AtomicBool>,
     ) -> (Totals, Option<Stop>, Vec<TargetResult>, Arc<Gone>) {
         let gone = Arc::new(Gone::default());
-        let ids: Vec<String> = (0..n).map(|i| format!("c{i}=")).collect();
+        let ids: Vec<Target> = (0..n).map(|i| Target::new(format!("c{i}="), 0)).collect();
         let mut results = vec![];
-        let sender =
-            Sender { poster: fake, on_gone: gone.clone(), opts: opts(), progress: Arc::new(Progress::default()), stop };
-        let (t, s) = run(sender, ids, Arc::from(&b"hi"[..]), |r| results.push(r.clone())).await;
-        (t, s, results, gone)
+        let sender = Sender {
+            routes: vec![route(fake, gone.clone())],
+            opts: opts(),
+            progress: Arc::new(Progress::default()),
+            stop,
+        };
+        let r = run(sender, feed(ids), Arc::from(&b"hi"[..]), |_, r| results.push(r.clone())).await;
+        assert_eq!(r.by_route, vec![r.totals]);
+        (r.totals, r.stopped, results, gone)
     }
 
     #[tokio::test]
@@ -437,24 +546,121 @@ mod tests {
     #[tokio::test]
     async fn the_rate_cap_spreads_calls_over_time() {
         let fake = Arc::new(Fake::default());
-        let ids: Vec<String> = (0..41).map(|i| format!("c{i}=")).collect();
+        let ids: Vec<Target> = (0..41).map(|i| Target::new(format!("c{i}="), 0)).collect();
         let mut o = opts();
         o.max_rps = 200.0;
         let progress = Arc::new(Progress::default());
         let sender = Sender {
-            poster: fake.clone(),
-            on_gone: Arc::new(Gone::default()),
+            routes: vec![route(fake.clone(), Arc::new(Gone::default()))],
             opts: o,
             progress,
             stop: Arc::new(AtomicBool::new(false)),
         };
         let t0 = Instant::now();
-        let (t, _) = run(sender, ids, Arc::from(&b"hi"[..]), |_| {}).await;
+        let t = run(sender, feed(ids), Arc::from(&b"hi"[..]), |_, _| {}).await.totals;
         let took = t0.elapsed();
         assert_eq!(t.delivered, 41);
         // 40 intervals of 5 ms, less the pacing slack.
         assert!(took >= Duration::from_millis(190), "41 calls at 200/s took {took:?}");
         assert!(took < Duration::from_secs(5), "{took:?}");
+    }
+
+    #[tokio::test]
+    async fn sending_starts_before_the_targets_are_all_read_and_memory_stays_bounded() {
+        let fake = Arc::new(Fake::default());
+        let progress = Arc::new(Progress::default());
+        let (tx, rx) = tokio::sync::mpsc::channel(100);
+        let sender = Sender {
+            routes: vec![route(fake.clone(), Arc::new(Gone::default()))],
+            opts: opts(),
+            progress: progress.clone(),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        let engine = tokio::spawn(run(sender, rx, Arc::from(&b"hi"[..]), |_, _| {}));
+        // The reader holds back one target until the first ones were sent.
+        for i in 0..10 {
+            tx.send(Target::new(format!("a{i}="), 0)).await.unwrap();
+        }
+        let t0 = Instant::now();
+        while fake.calls.load(Ordering::SeqCst) < 10 {
+            assert!(t0.elapsed() < Duration::from_secs(5), "nothing sent while the reader is open");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        // Many more: the engine never holds more than its bound beyond what it finished.
+        let mut most_ahead = 0;
+        for i in 0..5_000 {
+            tx.send(Target::new(format!("b{i}="), 0)).await.unwrap();
+            let ahead = progress.read.load(Ordering::Relaxed) - progress.done.load(Ordering::Relaxed);
+            most_ahead = most_ahead.max(ahead);
+        }
+        drop(tx);
+        let r = engine.await.unwrap();
+        assert_eq!((r.totals.targets, r.totals.delivered), (5_010, 5_010));
+        assert!(most_ahead as usize <= QUEUED + 8 + 1, "held {most_ahead} targets ahead");
+    }
+
+    #[tokio::test]
+    async fn each_target_goes_by_its_route_and_is_counted_there() {
+        let (a, b) = (Arc::new(Fake::default()), Arc::new(Fake::default()));
+        let (gone_a, gone_b) = (Arc::new(Gone::default()), Arc::new(Gone::default()));
+        b.script.lock().unwrap().insert("b1=".into(), vec![ConnError::Gone]);
+        let sender = Sender {
+            routes: vec![route(a.clone(), gone_a.clone()), route(b.clone(), gone_b.clone())],
+            opts: opts(),
+            progress: Arc::new(Progress::default()),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        let ids = vec![Target::new("a1=", 0), Target::new("b1=", 1), Target::new("a2=", 0), Target::new("b2=", 1)];
+        let mut seen = vec![];
+        let r =
+            run(sender, feed(ids), Arc::from(&b"hi"[..]), |route, t| seen.push((route, t.connection_id.clone()))).await;
+        assert_eq!((a.calls.load(Ordering::SeqCst), b.calls.load(Ordering::SeqCst)), (2, 2));
+        assert_eq!(r.by_route[0], Totals { targets: 2, delivered: 2, ..Totals::default() });
+        assert_eq!(r.by_route[1], Totals { targets: 2, delivered: 1, gone: 1, ..Totals::default() });
+        assert_eq!(r.totals.targets, 4);
+        assert!(gone_a.0.lock().unwrap().is_empty());
+        assert_eq!(gone_b.0.lock().unwrap().clone(), vec!["b1=".to_string()], "the 410 of its own route");
+        seen.sort();
+        assert_eq!(seen, vec![(0, "a1=".into()), (0, "a2=".into()), (1, "b1=".into()), (1, "b2=".into())]);
+    }
+
+    #[tokio::test]
+    async fn a_stop_tells_the_reader_and_the_rest_read_is_not_attempted() {
+        let fake = Arc::new(Fake::default());
+        fake.script.lock().unwrap().insert("c0=".into(), vec![ConnError::Forbidden("no".into())]);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        let reader_stop = stop.clone();
+        // A reader that stops when told (as the table scan does), after the current page.
+        let reader = tokio::spawn(async move {
+            let mut sent = 0u64;
+            for i in 0..1_000_000 {
+                if reader_stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                if tx.send(Target::new(format!("c{i}="), 0)).await.is_err() {
+                    break;
+                }
+                sent += 1;
+            }
+            sent
+        });
+        let sender = Sender {
+            routes: vec![route(fake, Arc::new(Gone::default()))],
+            opts: opts(),
+            progress: Arc::new(Progress::default()),
+            stop: stop.clone(),
+        };
+        let mut n = 0u64;
+        let r = run(sender, rx, Arc::from(&b"hi"[..]), |_, _| n += 1).await;
+        let sent = reader.await.unwrap();
+        assert_eq!(r.stopped, Some(Stop::Forbidden("no".into())));
+        assert!(stop.load(Ordering::SeqCst), "the reader is told");
+        assert!(sent < 1_000_000, "the reader stopped early");
+        let t = r.totals;
+        assert_eq!(t.targets, sent, "every target read is accounted for");
+        assert_eq!(n, sent);
+        assert_eq!(t.delivered + t.gone + t.failed + t.not_attempted, sent);
     }
 
     #[test]
