@@ -818,7 +818,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --table 'Session table (defaults to the API''s wsadm:table tag, set by provision)'
             cand -o 'Output format: table for people, json or jsonl (one object per line) for scripts'
             cand --output 'Output format: table for people, json or jsonl (one object per line) for scripts'
-            cand --tls 'Serve https:// and wss:// with a certificate for 127.0.0.1 and localhost, signed by a CA made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)'
+            cand --tls 'Serve https:// and wss:// with certificates for 127.0.0.1, localhost and *.localhost custom domains, signed by a CA made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)'
             cand --no-color 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
             cand -v 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
             cand --verbose 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'

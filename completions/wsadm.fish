@@ -693,7 +693,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l table -d 'Session 
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s o -l output -d 'Output format: table for people, json or jsonl (one object per line) for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line (ndjson), for streaming and jq'"
-complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l tls -d 'Serve https:// and wss:// with a certificate for 127.0.0.1 and localhost, signed by a CA made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)'
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l tls -d 'Serve https:// and wss:// with certificates for 127.0.0.1, localhost and *.localhost custom domains, signed by a CA made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l no-color -d 'No colour (also when NO_COLOR is set to anything, or output is not a terminal)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug including AWS calls, -vvv trace)'
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands when not on a terminal)'

@@ -233,8 +233,9 @@ pub struct LocalCommand {
     /// The engine that serves DynamoDB
     #[arg(long, value_enum, value_name = "ENGINE", default_value = "auto")]
     pub dynamodb_engine: crate::args::local::DynamoDbEngine,
-    /// Serve https:// and wss:// with a certificate for 127.0.0.1 and localhost, signed by a CA
-    /// made for this run and written to --tls-ca-file (printed as AWS_CA_BUNDLE)
+    /// Serve https:// and wss:// with certificates for 127.0.0.1, localhost and *.localhost
+    /// custom domains, signed by a CA made for this run and written to --tls-ca-file (printed as
+    /// AWS_CA_BUNDLE)
     #[arg(long)]
     pub tls: bool,
     /// With --tls: where to write the CA certificate (PEM)

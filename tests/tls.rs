@@ -153,6 +153,66 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
         lt.stderr
     );
 
+    // A custom domain over TLS: made with the AWS CLI; a wss:// client and wsadm --domain
+    // reach the stage through `chat.localhost`, which the emulator's CA vouches for on request.
+    let aws_cli = |args: &[&str]| {
+        let out = Command::new(format!("{}/.venv/bin/aws", env!("CARGO_MANIFEST_DIR")))
+            .args(args)
+            .args(["--endpoint-url", &t.endpoint, "--output", "json"])
+            .envs(t.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null)
+    };
+    let api_id = p.json()["outputs"]["api_id"].as_str().unwrap().to_string();
+    aws_cli(&[
+        "apigatewayv2",
+        "create-domain-name",
+        "--domain-name",
+        "chat.localhost",
+        "--domain-name-configurations",
+        "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/local,EndpointType=REGIONAL",
+    ]);
+    aws_cli(&[
+        "apigatewayv2",
+        "create-api-mapping",
+        "--domain-name",
+        "chat.localhost",
+        "--api-id",
+        &api_id,
+        "--stage",
+        "prod",
+        "--api-mapping-key",
+        "v1",
+    ]);
+    let port = url::Url::parse(&wss).unwrap().port().unwrap();
+    let request = format!("wss://chat.localhost:{port}/v1?token={}", token("erin", SECRET));
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let connector = tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap());
+    let (mut via_domain, _) =
+        tokio_tungstenite::client_async_tls_with_config(request, tcp, None, Some(connector)).await.unwrap();
+    let mut env = t.env.clone();
+    env.push(("WSADM_DOMAIN".into(), format!("chat.localhost:{port}/v1")));
+    let bc = tokio::task::spawn_blocking(move || {
+        let args = ["broadcast", "--api", STACK, "--all", "-m", "{\"via\":\"domain\"}", "-o", "json"];
+        wsadm(&env, &args)
+    })
+    .await
+    .unwrap()
+    .ok();
+    let v = bc.json();
+    assert_eq!((v["delivered"].as_u64(), v["failed"].as_u64()), (Some(2), Some(0)), "{v}");
+    assert_eq!(v["management_endpoint"].as_str(), Some(format!("https://chat.localhost:{port}/v1").as_str()));
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), via_domain.next()).await.unwrap() {
+            Some(Ok(Message::Text(t))) => break assert_eq!(t.as_str(), "{\"via\":\"domain\"}"),
+            Some(Ok(_)) => continue,
+            other => panic!("expected the broadcast through the domain, got {other:?}"),
+        }
+    }
+
     // The AWS CLI, as users run it, with the same bundle.
     let cli = Command::new(format!("{}/.venv/bin/aws", env!("CARGO_MANIFEST_DIR")))
         .args(["apigatewayv2", "get-apis", "--endpoint-url", &t.endpoint, "--output", "json"])
