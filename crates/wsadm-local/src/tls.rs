@@ -19,6 +19,7 @@ const MOST_NAMES: usize = 256;
 pub struct LocalTls {
     pub ca_pem: String,
     pub server: Arc<rustls::ServerConfig>,
+    #[cfg(test)]
     names: Arc<ByName>,
 }
 
@@ -114,7 +115,12 @@ impl LocalTls {
             .with_no_client_auth()
             .with_cert_resolver(names.clone());
         server.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(LocalTls { ca_pem, server: Arc::new(server), names })
+        Ok(LocalTls {
+            ca_pem,
+            server: Arc::new(server),
+            #[cfg(test)]
+            names,
+        })
     }
 }
 
