@@ -550,6 +550,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most calls in flight')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per connection for 429, 5xx and timeouts')
             [CompletionResult]::new('--scan-segments', '--scan-segments', [CompletionResultType]::ParameterName, 'Parallel scan segments for --all')
+            [CompletionResult]::new('--sender', '--sender', [CompletionResultType]::ParameterName, 'How calls are sent: direct (wsadm''s own signer on hyper''s pooled client), sdk (the AWS SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per target with its outcome')
             [CompletionResult]::new('--min-age', '--min-age', [CompletionResultType]::ParameterName, 'Keep the record of a gone (410) connection younger than this: it may still be in $connect')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]')

@@ -1099,7 +1099,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__broadcast)
-            opts="-m -o -v -y -h -V --all --room --user --connection --targets --only --all-stages --message --file --json --max-rps --concurrency --max-attempts --scan-segments --report --min-age --dry-run --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            opts="-m -o -v -y -h -V --all --room --user --connection --targets --only --all-stages --message --file --json --max-rps --concurrency --max-attempts --scan-segments --sender --report --min-age --dry-run --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1151,6 +1151,10 @@ _wsadm() {
                     ;;
                 --scan-segments)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sender)
+                    COMPREPLY=($(compgen -W "auto direct sdk" -- "${cur}"))
                     return 0
                     ;;
                 --report)

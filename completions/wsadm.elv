@@ -515,6 +515,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --concurrency 'Most calls in flight'
             cand --max-attempts 'Attempts per connection for 429, 5xx and timeouts'
             cand --scan-segments 'Parallel scan segments for --all'
+            cand --sender 'How calls are sent: direct (wsadm''s own signer on hyper''s pooled client), sdk (the AWS SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)'
             cand --report 'Write one JSON line per target with its outcome'
             cand --min-age 'Keep the record of a gone (410) connection younger than this: it may still be in $connect'
             cand --profile 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]'

@@ -422,6 +422,9 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-rps -d 'Mo
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l concurrency -d 'Most calls in flight' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-attempts -d 'Attempts per connection for 429, 5xx and timeouts' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l scan-segments -d 'Parallel scan segments for --all' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l sender -d 'How calls are sent: direct (wsadm\'s own signer on hyper\'s pooled client), sdk (the AWS SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)' -r -f -a "auto\t''
+direct\t''
+sdk\t''"
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l report -d 'Write one JSON line per target with its outcome' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l min-age -d 'Keep the record of a gone (410) connection younger than this: it may still be in $connect' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l profile -d 'Named profile from ~/.aws/config (SSO, assume-role and credential_process work) [env: AWS_PROFILE]' -r

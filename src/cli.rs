@@ -866,6 +866,10 @@ pub struct BroadcastCommand {
     /// Parallel scan segments for --all
     #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Delivery")]
     pub scan_segments: u32,
+    /// How calls are sent: direct (wsadm's own signer on hyper's pooled client), sdk (the AWS
+    /// SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)
+    #[arg(long, value_enum, value_name = "SENDER", default_value = "auto", help_heading = "Delivery")]
+    pub sender: BroadcastSender,
     /// Write one JSON line per target with its outcome
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
@@ -875,6 +879,13 @@ pub struct BroadcastCommand {
     /// Resolve and count the targets; send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BroadcastSender {
+    Auto,
+    Direct,
+    Sdk,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

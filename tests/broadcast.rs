@@ -181,11 +181,25 @@ async fn behind_a_proxy_it_sends_through_the_sdk_client() {
     assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
     assert!(r.stderr.contains("sending through the SDK client"), "{}", r.stderr);
     stack::eventually("all 5 received", || async { received.lock().unwrap().len() == 5 }).await;
+    // --sender direct ignores the proxy, and says so.
+    let mut a = base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]);
+    a.extend(["--sender", "direct"]);
+    let r = wsadm(&env, &a);
+    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
+    assert!(r.stderr.contains("HTTPS_PROXY/HTTP_PROXY is ignored"), "{}", r.stderr);
+    stack::eventually("all 5 received twice", || async { received.lock().unwrap().values().all(|n| *n == 2) }).await;
     // Without it, the direct sender (no such line).
     env.pop();
     let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]));
     assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
     assert!(!r.stderr.contains("SDK client"), "{}", r.stderr);
+    // --sender sdk without a proxy: the SDK client (as the benchmark compares them).
+    let mut a = base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]);
+    a.extend(["--sender", "sdk"]);
+    let r = wsadm(&env, &a);
+    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
+    assert!(r.stderr.contains("--sender sdk: sending through the SDK client"), "{}", r.stderr);
+    stack::eventually("all 5 received 4 times", || async { received.lock().unwrap().values().all(|n| *n == 4) }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,8 @@
 CA in AWS_CA_BUNDLE) with latency added to every @connections call — to the provisioned chat
 stack's clients, each verified by the clients' own counts:
   1. 10,000 clients, 20 ms per call: a 100-byte and a 100 KB message, each received exactly once;
-     boto3 and the Node SDK (the AWS sample's Promise.all) send the same 100-byte message over TLS;
+     wsadm through the Rust SDK's own client (`--sender sdk`), boto3 and the Node SDK (the AWS
+     sample's Promise.all) send the same 100-byte message over TLS;
   2. the account throttle at 2,000 rps (burst 2,000) and 30 ms per call: sustained rate, 429s, failures.
 Writes bench/tls.md and bench/tls.json. Everything runs on 127.0.0.1; nothing reaches AWS.
 Sizes: BENCH_TLS_CLIENTS (10000); BENCH_TLS_PARTS (delivery,throttled).
@@ -107,7 +108,7 @@ def delivery(n):
     R = {"clients": n}
     st = TlsStack("latency", "--connections-latency-ms", "20")
     try:
-        p, out = hold(st, n, 4)
+        p, out = hold(st, n, 5)
         time.sleep(31)  # past broadcast's --min-age
         idsf, R["ids"] = ids_file(st, "latency")
         small = '{"type":"bench","size":"100B","pad":"' + "x" * 60 + '"}'
@@ -116,6 +117,8 @@ def delivery(n):
         target = ["--api", "chat", "--stage", "prod", "--targets", str(idsf), "--yes", "-o", "json"]
         R["wsadm_100B"] = timed([WSADM, "broadcast", *target, "-m", small], st.env, "tls-bc-small")
         R["wsadm_100KB"] = timed([WSADM, "broadcast", *target, "--file", str(big_file)], st.env, "tls-bc-big")
+        R["wsadm_sdk_100B"] = timed([WSADM, "broadcast", *target, "--sender", "sdk", "-m", small], st.env,
+                                    "tls-bc-sdk")
         R["boto3_100B"] = timed([chat.ENV.get("PYTHON", str(ROOT / ".venv/bin/python")), str(HERE / "boto3_peer.py"),
                                  st.mgmt, str(idsf), small, "32"], st.env, "tls-bc-boto3")
         if (NODE_DIR / "node_modules/@aws-sdk/client-apigatewaymanagementapi").exists():
@@ -165,9 +168,19 @@ def report(R):
         lines += [row(f"wsadm broadcast, {n:,} clients, 100 B, 20 ms per call", d["wsadm_100B"], n),
                   row(f"wsadm broadcast, {n:,} clients, 100 KB, 20 ms per call", d["wsadm_100KB"], n),
                   row("boto3 ThreadPoolExecutor(32), 100 B", d["boto3_100B"], n)]
+        if "wsadm_sdk_100B" in d:
+            lines.insert(-1, row("wsadm broadcast --sender sdk (the Rust SDK's client), 100 B", d["wsadm_sdk_100B"], n))
         if "node_100B" in d:
             lines.append(row("Node SDK v3 Promise.all (AWS sample), 100 B", d["node_100B"], n))
-        lines.append(f"| clients with exactly the 4 messages | {d.get('clients_exact')} of {d['clients']:,} "
+        w = d["wsadm_100B"]
+        for key, label in (("wsadm_sdk_100B", "the Rust SDK client"), ("boto3_100B", "boto3"),
+                           ("node_100B", "the Node SDK")):
+            if key in d and w["cpu_secs"] and w["secs"]:
+                o = d[key]
+                lines.append(f"| wsadm's sender against {label}, 100 B | {o['secs'] / w['secs']:.1f}x faster, "
+                             f"{o['cpu_secs'] / w['cpu_secs']:.1f}x less CPU per message |")
+        expect = 5 if "wsadm_sdk_100B" in d else 4
+        lines.append(f"| clients with exactly the {expect} messages | {d.get('clients_exact')} of {d['clients']:,} "
                      f"(fewer {d.get('clients_fewer')}, more {d.get('clients_more')}) |")
     if "wsadm" in t:
         w = t["wsadm"]

@@ -52,6 +52,7 @@ pub fn args(c: crate::cli::BroadcastCommand) -> BroadcastArgs {
         dry_run: c.dry_run,
         scan_segments: c.scan_segments,
         min_age: c.min_age,
+        sender: c.sender,
     }
 }
 
@@ -78,6 +79,7 @@ pub struct BroadcastArgs {
     pub report: Option<PathBuf>,
     pub dry_run: bool,
     pub scan_segments: u32,
+    pub sender: crate::cli::BroadcastSender,
 }
 
 /// PostToConnection without the SDK's per-call overhead (see wsadm_core::poster), or through
@@ -89,10 +91,31 @@ enum ManagementPoster {
 }
 
 impl ManagementPoster {
-    async fn new(aws: &Aws, endpoint: &Url) -> Result<Self, Error> {
+    async fn new(aws: &Aws, endpoint: &Url, choice: crate::cli::BroadcastSender) -> Result<Self, Error> {
+        use crate::cli::BroadcastSender as S;
+        let proxied = wsadm_core::poster::proxied(endpoint);
+        let sdk = match choice {
+            S::Sdk => {
+                tracing::info!("--sender sdk: sending through the SDK client (slower)");
+                true
+            }
+            S::Direct => {
+                if proxied {
+                    tracing::warn!("--sender direct: HTTPS_PROXY/HTTP_PROXY is ignored for {endpoint}");
+                }
+                false
+            }
+            S::Auto => {
+                if proxied {
+                    tracing::info!(
+                        "HTTPS_PROXY/HTTP_PROXY applies to {endpoint}: sending through the SDK client (slower)"
+                    );
+                }
+                proxied
+            }
+        };
         // The engine retries and paces: a client that retried by itself would hide 429s from it.
-        Ok(if wsadm_core::poster::proxied(endpoint) {
-            tracing::info!("HTTPS_PROXY/HTTP_PROXY applies to {endpoint}: sending through the SDK client (slower)");
+        Ok(if sdk {
             ManagementPoster::Sdk(aws.management_without_retries(endpoint)?)
         } else {
             ManagementPoster::Direct(Box::new(DirectPoster::new(aws.sdk_config(), endpoint).await?))
@@ -285,7 +308,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
         }
         by_route
     } else {
-        let routes = match routes(aws, &endpoints, &store, &stages, min_age_ms).await {
+        let routes = match routes(aws, &endpoints, &store, &stages, min_age_ms, args.sender).await {
             Ok(r) => r,
             Err(e) => {
                 // Nothing sent: stop the reader before saying why.
@@ -337,12 +360,13 @@ async fn routes(
     store: &Option<SessionStore>,
     stages: &[String],
     min_age_ms: i64,
+    sender: crate::cli::BroadcastSender,
 ) -> Result<(Vec<broadcast::Route>, Arc<GoneCounts>), Error> {
     let counts = Arc::new(GoneCounts::default());
     let mut routes = Vec::with_capacity(endpoints.len());
     for (endpoint, stage) in endpoints.iter().zip(stages) {
         routes.push(broadcast::Route {
-            poster: Arc::new(ManagementPoster::new(aws, endpoint).await?),
+            poster: Arc::new(ManagementPoster::new(aws, endpoint, sender).await?),
             on_gone: Arc::new(RemoveRecord {
                 store: store.clone(),
                 stage: stage.clone(),
