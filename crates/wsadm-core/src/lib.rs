@@ -2,6 +2,7 @@
 //! target resolution (API name/id, stage, management endpoint, session table) and errors.
 
 pub mod alarms;
+pub mod arch;
 pub mod apigw;
 pub mod audit;
 pub mod broadcast;

@@ -2,35 +2,13 @@
 //! a Linux ELF for the function's architecture, needing no newer glibc than Amazon Linux 2023's.
 
 use object::read::elf::{ElfFile64, FileHeader};
-use object::{Architecture, Endianness, Object};
+use object::{Endianness, Object};
 
 /// The glibc of Amazon Linux 2023, the provided.al2023 runtime's base.
 pub const AL2023_GLIBC: (u32, u32) = (2, 34);
 
-/// A Lambda architecture, as the CLI names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arch {
-    X86_64,
-    Arm64,
-}
-
-impl Arch {
-    pub fn name(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Arm64 => "arm64",
-        }
-    }
-
-    /// The architecture this wsadm was built for, if Lambda has it.
-    pub fn host() -> Option<Arch> {
-        match std::env::consts::ARCH {
-            "x86_64" => Some(Arch::X86_64),
-            "aarch64" => Some(Arch::Arm64),
-            _ => None,
-        }
-    }
-}
+pub use wsadm_core::arch::Arch;
+use wsadm_core::arch::{classify, Bootstrap};
 
 /// Why an executable cannot be a `bootstrap` for the runtime.
 #[derive(Debug, PartialEq, Eq)]
@@ -57,10 +35,9 @@ impl std::fmt::Display for Unfit {
 /// Checks that `exe` can run as `arch`'s bootstrap on provided.al2023.
 pub fn check_bootstrap(exe: &[u8], arch: Arch) -> Result<(), Unfit> {
     let file = ElfFile64::<Endianness>::parse(exe).map_err(|_| Unfit::NotLinuxElf)?;
-    let is = match file.architecture() {
-        Architecture::X86_64 => Arch::X86_64,
-        Architecture::Aarch64 => Arch::Arm64,
-        other => return Err(Unfit::WrongArch { is: format!("{other:?}"), wanted: arch }),
+    let is = match classify(exe) {
+        Bootstrap::Elf(Some(is)) => is,
+        _ => return Err(Unfit::WrongArch { is: format!("{:?}", file.architecture()), wanted: arch }),
     };
     if is != arch {
         return Err(Unfit::WrongArch { is: is.name().into(), wanted: arch });
