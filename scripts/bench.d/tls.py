@@ -163,6 +163,9 @@ def report(R):
              "`scripts/bench` part `tls`: `wsadm local --tls` (https/wss only, the CA in AWS_CA_BUNDLE) with the",
              "provisioned chat stack; every client verified by its own count. Release build, 2 cores shared.", "",
              "| measure | result |", "|---|---|"]
+    reruns = [f"Re-run {u['at']}: {', '.join(u['parts'])}." for u in R.get("updated", [])]
+    if reruns:
+        lines[5:5] = [" ".join(reruns) + " The other rows are from the first run.", ""]
     if "wsadm_100B" in d:
         n = d["ids"]
         lines += [row(f"wsadm broadcast, {n:,} clients, 100 B, 20 ms per call", d["wsadm_100B"], n),
