@@ -242,3 +242,56 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("holds no PEM certificate"), "{}", r.stderr);
 }
+
+/// The rest of the commands that talk to AWS, over TLS with the CA: each runs and answers
+/// as it does over plain HTTP (audit's findings are exit 3, not a TLS failure).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_other_commands_work_over_tls_too() {
+    let t = start();
+    let zip = t._dir.path().join("handler.zip");
+    std::fs::write(&zip, common::stack::EMPTY_ZIP).unwrap();
+    let zip = zip.display().to_string();
+    let provision = ["provision", "--name", STACK, "--stage", "prod", "--jwt-secret-env", "CHAT_SECRET"];
+    let p = wsadm(&t.env, &[&provision[..], &["--handler-zip", &zip, "-o", "json"]].concat()).ok();
+    let wss = p.json()["outputs"]["wss_url"].as_str().unwrap().to_string();
+    let bundle = wsadm_core::tls::load(std::path::Path::new(&t.ca)).unwrap();
+    let connector = tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap());
+    let url = format!("{wss}?token={}", token("alice", SECRET));
+    let (_ws, _) = tokio_tungstenite::connect_async_tls_with_config(url, None, false, Some(connector)).await.unwrap();
+    let env = t.env.clone();
+    let id = tokio::task::spawn_blocking(move || {
+        let ls = wsadm(&env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"]).ok();
+        ls.json()["sessions"][0]["connection_id"].as_str().unwrap().to_string()
+    })
+    .await
+    .unwrap();
+    let on = ["--api", STACK, "--stage", "prod"];
+    let runs: Vec<(Vec<&str>, &[i32])> = vec![
+        (vec!["apis", "show", STACK], &[0]),
+        (vec!["sessions", "show", &id], &[0]),
+        (vec!["sessions", "prune", "--dry-run"], &[0]),
+        (vec!["logs", "tail", "--since", "10m"], &[0]),
+        (vec!["logs", "summary", "--since", "10m"], &[0]),
+        (vec!["audit"], &[0, 3]),
+        (vec!["metrics", "--since", "10m"], &[0]),
+        (vec!["alarms", "plan"], &[0]),
+        (vec!["sessions", "kick", &id, "--yes"], &[0]),
+    ];
+    for (args, codes) in runs {
+        let mut all: Vec<&str> = args.clone();
+        if args[0] != "apis" {
+            all.extend(on);
+        }
+        all.extend(["-o", "json"]);
+        let env = t.env.clone();
+        let argv: Vec<String> = all.iter().map(|a| a.to_string()).collect();
+        let r = tokio::task::spawn_blocking(move || wsadm(&env, &argv.iter().map(String::as_str).collect::<Vec<_>>()))
+            .await
+            .unwrap();
+        assert!(codes.contains(&r.code), "{all:?} exit {}: {}", r.code, r.stderr);
+        assert!(!r.stderr.contains("certificate"), "{all:?}: {}", r.stderr);
+        serde_json::from_str::<Value>(r.stdout.trim()).unwrap_or_else(|e| panic!("{all:?}: {e}: {}", r.stdout));
+    }
+    let d = wsadm(&t.env, &["destroy", "--name", STACK, "--yes", "-o", "json"]);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+}

@@ -2,8 +2,8 @@
 //! target resolution (API name/id, stage, management endpoint, session table) and errors.
 
 pub mod alarms;
-pub mod arch;
 pub mod apigw;
+pub mod arch;
 pub mod audit;
 pub mod broadcast;
 pub mod clients;
