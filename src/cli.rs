@@ -434,9 +434,11 @@ A deployment is made when routes, integrations or the authorizer changed. On AWS
 needs API Gateway's account-level CloudWatch role (once per region): provision says how when it
 is missing.
 
-The handlers' code: on Linux this wsadm itself is uploaded as the functions' `bootstrap` for
-its own architecture; `wsadm handlers build --arch arm64` makes the other (see its --help).
-Each function's description names the wsadm version that built its code.
+The handlers' code, first found of: --handler-zip; a checkout's dist/; the zip of `wsadm
+handlers build`; the handlers a release of wsadm embeds, prebuilt for x86_64 and arm64 (so an
+installed wsadm deploys either architecture from any machine, with no toolchain); on Linux,
+this wsadm itself as the functions' `bootstrap` for its own architecture. Each function's
+description names the wsadm version that built its code.
 
 Examples:
   export CHAT_JWT_SECRET=$(openssl rand -base64 48)
@@ -502,10 +504,11 @@ pub enum HandlersCommand {
 }
 
 const HANDLERS_BUILD_HELP: &str = "\
-On Linux, `wsadm provision` needs no build for the architecture wsadm runs on: it uploads this
-wsadm executable as the functions' `bootstrap` (it runs the handlers when Lambda starts it),
-after checking that it is a Linux build that Lambda's provided.al2023 (glibc 2.34) can run.
-For the other architecture, or on macOS and Windows, build the smaller handler binary here.
+A release of wsadm embeds the handlers prebuilt for x86_64 and arm64: `wsadm provision` uploads
+those, and needs no build. A wsadm built from a checkout embeds none: on Linux, provision then
+uploads this wsadm executable as the functions' `bootstrap` for its own architecture (it runs
+the handlers when Lambda starts it), after checking that Lambda's provided.al2023 (glibc 2.34)
+can run it. For the other architecture, or on macOS and Windows, build the handlers here.
 
 Needs cargo-lambda (`pip install cargo-lambda` brings zig, the cross linker) and, for a target
 other than this machine's, its Rust standard library (`rustup target add aarch64-unknown-linux-gnu`).

@@ -2,11 +2,14 @@
 //! 1. `--handler-zip PATH`;
 //! 2. `dist/wsadm-handler-ARCH.zip` under the working directory (a checkout's `scripts/build-handlers`);
 //! 3. the zip `wsadm handlers build --arch ARCH` left in the cache for this version;
-//! 4. this very executable as `bootstrap`, when it is a Linux build for ARCH that Lambda's
+//! 4. the zip for ARCH this wsadm embeds (`wsadm-bootstrap-ARCH`: a release embeds both
+//!    architectures' handlers, prebuilt for Lambda's glibc);
+//! 5. this very executable as `bootstrap`, when it is a Linux build for ARCH that Lambda's
 //!    provided.al2023 can run (it acts as the handlers when the runtime starts it).
 //!
-//! So an installed wsadm provisions working handlers with no source tree on Linux for its own
-//! architecture; for the other one, or elsewhere, `wsadm handlers build` makes them.
+//! So an installed release of wsadm provisions working handlers for either architecture from
+//! any machine, with no toolchain; a build without the embedded zips does so on Linux for its
+//! own architecture, and `wsadm handlers build` makes the others.
 
 use super::elf::{self, Arch};
 use base64::Engine as _;
@@ -28,6 +31,8 @@ pub enum Origin {
     Dist(PathBuf),
     /// `wsadm handlers build`, this version.
     Built(PathBuf),
+    /// Prebuilt, embedded in this wsadm.
+    Embedded,
     /// This executable, zipped as `bootstrap`.
     ThisExecutable,
 }
@@ -46,6 +51,7 @@ impl Origin {
             Origin::Given(p) => format!("{} (--handler-zip)", p.display()),
             Origin::Dist(p) => format!("{} (scripts/build-handlers)", p.display()),
             Origin::Built(p) => format!("{} (wsadm handlers build)", p.display()),
+            Origin::Embedded => format!("the handlers embedded in wsadm {VERSION}"),
             Origin::ThisExecutable => format!("this wsadm {VERSION} as bootstrap"),
         }
     }
@@ -93,7 +99,18 @@ pub fn resolve(given: Option<&Path>, arch: Arch) -> Result<Artifact, Error> {
     if built.is_file() {
         return Ok(Artifact::new(read_zip(&built)?, Origin::Built(built)));
     }
+    if let Some(zip) = embedded(arch) {
+        return Ok(Artifact::new(zip.to_vec(), Origin::Embedded));
+    }
     this_executable(arch).map(|zip| Artifact::new(zip, Origin::ThisExecutable))
+}
+
+/// The prebuilt zip for `arch` this wsadm embeds, if any.
+pub fn embedded(arch: Arch) -> Option<&'static [u8]> {
+    match arch {
+        Arch::X86_64 => wsadm_bootstrap_x86_64::ZIP,
+        Arch::Arm64 => wsadm_bootstrap_arm64::ZIP,
+    }
 }
 
 fn build_hint(arch: Arch) -> String {

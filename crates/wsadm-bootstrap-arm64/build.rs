@@ -1,0 +1,1 @@
+../wsadm-bootstrap-x86_64/build.rs
