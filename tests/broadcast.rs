@@ -177,29 +177,40 @@ async fn behind_a_proxy_it_sends_through_the_sdk_client() {
     let mut env = wsadm_testkit::wsadm_env(&s.emulator.url());
     // The emulator answers absolute-form (proxied) requests too: it stands in for the proxy.
     env.push(("HTTP_PROXY".into(), s.emulator.url()));
-    let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]));
-    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
-    assert!(r.stderr.contains("sending through the SDK client"), "{}", r.stderr);
-    stack::eventually("all 5 received", || async { received.lock().unwrap().len() == 5 }).await;
+    // Sends to the room with `extra` flags: every one of the 5 delivered; wsadm's stderr (-v).
+    let round = |env: &[(String, String)], extra: &[&str]| {
+        let mut a = base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]);
+        a.extend_from_slice(extra);
+        let r = wsadm(env, &a);
+        assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{extra:?}: {}", r.stderr);
+        r.stderr
+    };
+    let copies = |n: u32| {
+        let received = received.clone();
+        async move {
+            stack::eventually(&format!("all 5 received {n}"), || async {
+                let got = received.lock().unwrap();
+                got.len() == 5 && got.values().all(|c| *c == n)
+            })
+            .await
+        }
+    };
+    let err = round(&env, &[]);
+    assert!(err.contains("sending through the SDK client"), "{err}");
+    copies(1).await;
     // --sender direct ignores the proxy, and says so.
-    let mut a = base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]);
-    a.extend(["--sender", "direct"]);
-    let r = wsadm(&env, &a);
-    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
-    assert!(r.stderr.contains("HTTPS_PROXY/HTTP_PROXY is ignored"), "{}", r.stderr);
-    stack::eventually("all 5 received twice", || async { received.lock().unwrap().values().all(|n| *n == 2) }).await;
+    let err = round(&env, &["--sender", "direct"]);
+    assert!(err.contains("HTTPS_PROXY/HTTP_PROXY is ignored"), "{err}");
+    copies(2).await;
     // Without it, the direct sender (no such line).
     env.pop();
-    let r = wsadm(&env, &base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]));
-    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
-    assert!(!r.stderr.contains("SDK client"), "{}", r.stderr);
+    let err = round(&env, &[]);
+    assert!(!err.contains("SDK client"), "{err}");
+    copies(3).await;
     // --sender sdk without a proxy: the SDK client (as the benchmark compares them).
-    let mut a = base_args(&["--room", "lobby", "--message", r#"{"type":"notice"}"#, "-o", "json", "-v"]);
-    a.extend(["--sender", "sdk"]);
-    let r = wsadm(&env, &a);
-    assert_eq!((r.code, r.json()["delivered"].as_u64()), (0, Some(5)), "{}", r.stderr);
-    assert!(r.stderr.contains("--sender sdk: sending through the SDK client"), "{}", r.stderr);
-    stack::eventually("all 5 received 4 times", || async { received.lock().unwrap().values().all(|n| *n == 4) }).await;
+    let err = round(&env, &["--sender", "sdk"]);
+    assert!(err.contains("--sender sdk: sending through the SDK client"), "{err}");
+    copies(4).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

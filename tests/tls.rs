@@ -58,6 +58,30 @@ fn start() -> Tls {
     Tls { child, _dir: dir, endpoint, ca, env }
 }
 
+impl Tls {
+    /// Provisions the chat stack over TLS; its outputs (`wss_url` is wss://).
+    fn provision(&self) -> Value {
+        let zip = self._dir.path().join("handler.zip");
+        std::fs::write(&zip, common::stack::EMPTY_ZIP).unwrap();
+        let zip = zip.display().to_string();
+        let args = ["provision", "--name", STACK, "--stage", "prod", "--jwt-secret-env", "CHAT_SECRET"];
+        let p = wsadm(&self.env, &[&args[..], &["--handler-zip", &zip, "-o", "json"]].concat()).ok();
+        p.json()["outputs"].clone()
+    }
+
+    /// A WebSocket client that trusts the CA (and nothing else), signed in as `user`.
+    async fn client(&self, wss: &str, user: &str) -> Wss {
+        let connector = self.connector();
+        let url = format!("{wss}?token={}", token(user, SECRET));
+        tokio_tungstenite::connect_async_tls_with_config(url, None, false, Some(connector)).await.unwrap().0
+    }
+
+    fn connector(&self) -> tokio_tungstenite::Connector {
+        let bundle = wsadm_core::tls::load(std::path::Path::new(&self.ca)).unwrap();
+        tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap())
+    }
+}
+
 type Wss = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// `wsadm broadcast --all` with `message` args: one delivered, and the frame `ws` receives.
@@ -89,35 +113,12 @@ async fn broadcast(env: &[(String, String)], message: &[&str], ws: &mut Wss) -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     let t = start();
-    let zip = t._dir.path().join("handler.zip");
-    std::fs::write(&zip, common::stack::EMPTY_ZIP).unwrap();
-    let zip = zip.display().to_string();
-    let p = wsadm(
-        &t.env,
-        &[
-            "provision",
-            "--name",
-            STACK,
-            "--stage",
-            "prod",
-            "--jwt-secret-env",
-            "CHAT_SECRET",
-            "--handler-zip",
-            &zip,
-            "-o",
-            "json",
-        ],
-    )
-    .ok();
-    let wss = p.json()["outputs"]["wss_url"].as_str().unwrap().to_string();
+    let outputs = t.provision();
+    let wss = outputs["wss_url"].as_str().unwrap().to_string();
     assert!(wss.starts_with("wss://127.0.0.1:"), "{wss}");
 
     // A WebSocket client that trusts the CA (and nothing else) over wss://.
-    let bundle = wsadm_core::tls::load(std::path::Path::new(&t.ca)).unwrap();
-    let connector = tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap());
-    let url = format!("{wss}?token={}", token("alice", SECRET));
-    let (mut ws, _) =
-        tokio_tungstenite::connect_async_tls_with_config(url, None, false, Some(connector)).await.unwrap();
+    let mut ws = t.client(&wss, "alice").await;
 
     // The session table (SDK over TLS), then a broadcast (the direct @connections sender over TLS).
     let env = t.env.clone();
@@ -166,7 +167,7 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
         assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null)
     };
-    let api_id = p.json()["outputs"]["api_id"].as_str().unwrap().to_string();
+    let api_id = outputs["api_id"].as_str().unwrap().to_string();
     aws_cli(&[
         "apigatewayv2",
         "create-domain-name",
@@ -190,7 +191,7 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     let port = url::Url::parse(&wss).unwrap().port().unwrap();
     let request = format!("wss://chat.localhost:{port}/v1?token={}", token("erin", SECRET));
     let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let connector = tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap());
+    let connector = t.connector();
     let (mut via_domain, _) =
         tokio_tungstenite::client_async_tls_with_config(request, tcp, None, Some(connector)).await.unwrap();
     let mut env = t.env.clone();
@@ -248,16 +249,8 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_other_commands_work_over_tls_too() {
     let t = start();
-    let zip = t._dir.path().join("handler.zip");
-    std::fs::write(&zip, common::stack::EMPTY_ZIP).unwrap();
-    let zip = zip.display().to_string();
-    let provision = ["provision", "--name", STACK, "--stage", "prod", "--jwt-secret-env", "CHAT_SECRET"];
-    let p = wsadm(&t.env, &[&provision[..], &["--handler-zip", &zip, "-o", "json"]].concat()).ok();
-    let wss = p.json()["outputs"]["wss_url"].as_str().unwrap().to_string();
-    let bundle = wsadm_core::tls::load(std::path::Path::new(&t.ca)).unwrap();
-    let connector = tokio_tungstenite::Connector::Rustls(bundle.client_config(false).unwrap());
-    let url = format!("{wss}?token={}", token("alice", SECRET));
-    let (_ws, _) = tokio_tungstenite::connect_async_tls_with_config(url, None, false, Some(connector)).await.unwrap();
+    let wss = t.provision()["wss_url"].as_str().unwrap().to_string();
+    let _ws = t.client(&wss, "alice").await;
     let env = t.env.clone();
     let id = tokio::task::spawn_blocking(move || {
         let ls = wsadm(&env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"]).ok();

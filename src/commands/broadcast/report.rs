@@ -67,10 +67,22 @@ pub struct BroadcastReport {
 impl BroadcastReport {
     /// Before anything is sent: every count 0.
     pub fn new(target: &wsadm_core::target::Target, dry_run: bool, bytes: usize, report_file: Option<PathBuf>) -> Self {
+        let endpoint = target.management_endpoint.to_string();
+        Self::empty(&target.api_id, &target.stage, &endpoint, dry_run, bytes, report_file)
+    }
+
+    fn empty(
+        api_id: &str,
+        stage: &str,
+        endpoint: &str,
+        dry_run: bool,
+        bytes: usize,
+        report_file: Option<PathBuf>,
+    ) -> Self {
         BroadcastReport {
-            api_id: target.api_id.clone(),
-            stage: target.stage.clone(),
-            management_endpoint: target.management_endpoint.to_string(),
+            api_id: api_id.to_string(),
+            stage: stage.to_string(),
+            management_endpoint: endpoint.to_string(),
             dry_run,
             bytes,
             totals: Totals::default(),
@@ -257,35 +269,10 @@ mod tests {
     use super::*;
 
     fn report() -> BroadcastReport {
-        BroadcastReport {
-            api_id: "a1".into(),
-            stage: "prod".into(),
-            management_endpoint: "https://x/prod".into(),
-            dry_run: false,
-            bytes: 2,
-            totals: Totals { targets: 10, delivered: 9, gone: 1, failed: 0, maybe_delivered: 0, not_attempted: 0 },
-            throttled: 0,
-            retries: 0,
-            elapsed_secs: 1.0,
-            rate_per_sec: 10.0,
-            stopped: None,
-            read_to_end: true,
-            read_error: None,
-            report_file: Some("r.jsonl".into()),
-            report_error: None,
-            records_not_removed: 0,
-            records_kept_too_new: 0,
-            records_kept_other_stage: 0,
-            records_delete_failed: 0,
-            records_delete_error: None,
-            skipped_other_stage: 0,
-            skipped_by_stage: BTreeMap::new(),
-            skipped_unknown_stage: 0,
-            skipped_invalid_id: 0,
-            invalid_ids: vec![],
-            skipped: Skipped::default(),
-            stages: vec![],
-        }
+        let mut r = BroadcastReport::empty("a1", "prod", "https://x/prod", false, 2, Some("r.jsonl".into()));
+        r.totals = Totals { targets: 10, delivered: 9, gone: 1, failed: 0, maybe_delivered: 0, not_attempted: 0 };
+        (r.elapsed_secs, r.rate_per_sec) = (1.0, 10.0);
+        r
     }
 
     fn text(r: &BroadcastReport) -> String {
