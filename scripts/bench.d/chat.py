@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -128,6 +129,33 @@ def lat(l, k):
     return None if not l else l.get(k)
 
 
+def cpu_by_name(root):
+    """CPU seconds used so far by `root` and its descendants, by process name (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{d}/stat").read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        f = stat[stat.rindex(")") + 2:].split()
+        procs[int(d)] = (int(f[1]), name, (int(f[11]) + int(f[12])) / tick)
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [c for c, (pp, _, _) in procs.items() if pp == pid and c not in tree]
+    out = {}
+    for pid in tree:
+        if pid in procs:
+            _, name, cpu = procs[pid]
+            out[name] = out.get(name, 0.0) + cpu
+    return out
+
+
 def connects(st, secs):
     n = CONNECT_RATE * secs
     log(f"{st.engine}: {n} distinct users at {CONNECT_RATE}/s")
@@ -143,6 +171,7 @@ def connects(st, secs):
 
 def traffic(st, users, rate, secs):
     log(f"{st.engine}: {users} users in {ROOMS} rooms, {rate} room messages/s for {secs} s")
+    before, kids, t0 = cpu_by_name(st.p.pid), resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     rep = st.loadtest(f"{st.engine}-traffic", users, [
         "--connect-rate", str(CONNECT_RATE), "--rooms", str(ROOMS), "--join-via", "query",
         "--message-rate", str(rate), "--duration", f"{secs}s", "--drain", "10s", "--handshake-timeout", "30s"],
@@ -154,6 +183,13 @@ def traffic(st, users, rate, secs):
          "ack_p99_ms": lat(m.get("ack_latency"), "p99_ms"), "rt_p50_ms": lat(m.get("round_trip"), "p50_ms"),
          "rt_p99_ms": lat(m.get("round_trip"), "p99_ms"), "errors": rep["errors"]}
     r["delivered_all"] = r["sent"] > 0 and r["acked"] == r["sent"] and r["deliveries_received"] == r["deliveries_claimed"]
+    # Where the 2 cores went over the whole run (connects included): cores = CPU s / wall s.
+    wall, after = time.monotonic() - t0, cpu_by_name(st.p.pid)
+    k = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cores = {name: round((after[name] - before.get(name, 0.0)) / wall, 2) for name in after}
+    cores["loadtest"] = round((k.ru_utime + k.ru_stime - kids.ru_utime - kids.ru_stime) / wall, 2)
+    r["cores"] = {n: c for n, c in sorted(cores.items(), key=lambda x: -x[1]) if c >= 0.01}
+    r["wall_secs"] = round(wall, 1)
     log(f"{st.engine}: traffic {r}")
     return r
 
@@ -304,12 +340,15 @@ def report(R):
         if c:
             out.append(f"| {c['users']:,} connects at {c['rate']}/s | {c['opened']:,} open, {c['failed']:,} failed; "
                        f"connect p50 {fmt(c['p50_ms'], 1)} ms, p99 {fmt(c['p99_ms'], 1)} ms, max {fmt(c['max_ms'], 1)} ms |")
-        for k, t in sorted((k, v) for k, v in res.items() if k.startswith("traffic-") and isinstance(v, dict)):
+        traffic = [(k, v) for k, v in res.items() if k.startswith("traffic-") and isinstance(v, dict)]
+        for k, t in sorted(traffic, key=lambda kv: -kv[1]["rate"]):
             out.append(f"| {t['users']:,} users in {t['rooms']} rooms, {fmt(t['rate'])} room messages/s for {t['secs']} s | "
                        f"{t['sent']:,} sent, {t['acked']:,} acked, {t['rejected']:,} refused; "
                        f"{t['deliveries_received']:,} of {t['deliveries_claimed']:,} copies received "
                        f"({'all' if t['delivered_all'] else 'NOT all'}); round trip p50 {fmt(t['rt_p50_ms'])} ms, "
-                       f"p99 {fmt(t['rt_p99_ms'])} ms |")
+                       f"p99 {fmt(t['rt_p99_ms'])} ms" + (
+                           "; cores used: " + ", ".join(f"{n} {c:.2f}" for n, c in t["cores"].items())
+                           if t.get("cores") else "") + " |")
         b = res.get("broadcast")
         if b:
             out.append(f"| broadcast to {b['users']:,} users: --all (table scan) vs --targets FILE | "
