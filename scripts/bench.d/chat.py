@@ -334,6 +334,11 @@ def report(R):
            "`scripts/bench` part `chat` (release build, this machine: 2 cores shared by the engines, the emulator",
            "and the load generator). The stack is `wsadm provision`'s (JWT authorizer, chat handlers, session",
            "table); DynamoDB on dynalite (the default) and, beside it, on moto. Every user is distinct.", ""]
+    reruns = [f"Re-run {u['at']}: {', '.join(u['steps'])}." for u in R.get("updated", [])]
+    if reruns:
+        out += [" ".join(reruns) + " The other rows are from the first run.", ""]
+    out += ["Cores used: each process's CPU seconds over the wall time of the whole run (connects, the",
+            "messages, the drain): `wsadm` is `wsadm local` with the in-process handlers, `node` is dynalite.", ""]
     for engine, res in R["engines"].items():
         out += [f"## DynamoDB on {engine}", "", "| measure | result |", "|---|---|"]
         c = res.get("connects")
