@@ -12,10 +12,10 @@ use crate::model::Integration;
 use crate::runtime::{Failure, FunctionConfig, Plan, Runtimes};
 use crate::telemetry::Telemetry;
 use crate::time::now_ms;
+use crate::ttl_cache::{Entry, LoadError, TtlCache};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wsadm_handler::lambda::{Functions, InvokeError};
@@ -39,9 +39,6 @@ pub enum IntegrationError {
 }
 
 struct Cached {
-    read_at: Instant,
-    /// Set while one caller re-reads an expired entry; the others keep using it meanwhile.
-    refreshing: std::sync::atomic::AtomicBool,
     conf: FunctionConfig,
     /// How it runs, decided on first use of this configuration.
     plan: tokio::sync::OnceCell<Plan>,
@@ -53,7 +50,7 @@ pub struct Invoker {
     sdk: aws_config::SdkConfig,
     lambda: aws_sdk_lambda::Client,
     gateway: LocalGateway,
-    cache: Mutex<HashMap<String, Arc<Cached>>>,
+    cache: TtlCache<Cached>,
     http: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
     faults: Arc<FaultState>,
     telemetry: Arc<Telemetry>,
@@ -83,7 +80,7 @@ impl Invoker {
             lambda: aws_sdk_lambda::Client::new(&sdk),
             sdk,
             gateway,
-            cache: Mutex::new(HashMap::new()),
+            cache: TtlCache::new(CONFIG_TTL),
             http,
             faults,
             telemetry,
@@ -100,19 +97,26 @@ impl Invoker {
 
     /// The function's configuration (re-read every [`CONFIG_TTL`]) and, for wsadm handlers,
     /// the built-in handlers configured by it.
-    async fn function(&self, function: &str) -> Result<Arc<Cached>, IntegrationError> {
-        let cached = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(function).cloned();
-        if let Some(c) = &cached {
-            let fresh = c.read_at.elapsed() < CONFIG_TTL;
-            if fresh || c.refreshing.swap(true, std::sync::atomic::Ordering::AcqRel) {
-                return Ok(c.clone());
-            }
-        }
+    async fn function(&self, function: &str) -> Result<Arc<Entry<Cached>>, IntegrationError> {
+        self.cache.get(function, |cached| self.read_function(function, cached)).await
+    }
+
+    async fn read_function(
+        &self,
+        function: &str,
+        cached: Option<Arc<Entry<Cached>>>,
+    ) -> Result<Cached, LoadError<IntegrationError>> {
         let conf = self.lambda.get_function_configuration().function_name(function).send().await.map_err(|e| {
-            IntegrationError::CannotRun(format!(
+            let refused = e.as_service_error().is_some();
+            let e = IntegrationError::CannotRun(format!(
                 "function {function} is not in the Lambda service ({})",
                 aws_smithy_types::error::display::DisplayErrorContext(&e)
-            ))
+            ));
+            if refused {
+                LoadError::Refused(e)
+            } else {
+                LoadError::Unanswered(e)
+            }
         })?;
         let conf = FunctionConfig {
             name: conf.function_name().unwrap_or(function).to_string(),
@@ -132,15 +136,7 @@ impl Invoker {
             }
             _ => None,
         };
-        let entry = Arc::new(Cached {
-            read_at: Instant::now(),
-            refreshing: false.into(),
-            conf,
-            plan: tokio::sync::OnceCell::new(),
-            functions,
-        });
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(function.to_string(), entry.clone());
-        Ok(entry)
+        Ok(Cached { conf, plan: tokio::sync::OnceCell::new(), functions })
     }
 
     /// Invokes a Lambda function (by URI or ARN) with `event`, as API Gateway would.

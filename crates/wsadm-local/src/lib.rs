@@ -24,6 +24,7 @@ pub mod testing;
 pub mod throttle;
 pub mod time;
 pub mod tls;
+pub mod ttl_cache;
 
 pub use faults::Faults;
 pub use limits::Limits;
