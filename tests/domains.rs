@@ -8,7 +8,7 @@ mod common;
 use wsadm_local::testing as stack;
 
 use aws_sdk_apigatewayv2::types::{DomainNameConfiguration, EndpointType};
-use common::{wsadm, Run};
+use common::wsadm_async;
 use serde_json::{json, Value};
 use stack::{recv, send};
 use std::collections::BTreeSet;
@@ -16,15 +16,6 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const DOMAIN: &str = "chat.localhost";
 const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-local";
-
-/// Runs wsadm off the async threads (the emulator serving it runs on them).
-async fn run(env: &[(String, String)], args: &[&str]) -> Run {
-    let env = env.to_vec();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || wsadm(&env, &args.iter().map(String::as_str).collect::<Vec<_>>()))
-        .await
-        .unwrap()
-}
 
 /// A WebSocket connection to `ws://chat.localhost:PORT{path}`: TCP to 127.0.0.1, the domain in
 /// the Host header, as a browser resolving `*.localhost` would send it.
@@ -126,23 +117,28 @@ async fn sessions_broadcast_and_kick_through_a_custom_domain() {
     };
 
     // ls --live: GetConnection through the domain; the stage (prod) comes from the mapping.
-    let r =
-        run(&env, &with(&["sessions", "ls", "--live", "-o", "json"]).iter().map(String::as_str).collect::<Vec<_>>())
-            .await
-            .ok()
-            .json();
+    let r = wsadm_async(
+        &env,
+        &with(&["sessions", "ls", "--live", "-o", "json"]).iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await
+    .ok()
+    .json();
     let expected: BTreeSet<String> = [&a_id, &b_id, &c_id].into_iter().cloned().collect();
     assert_eq!(live_ids(&r), expected, "{r}");
-    let r = run(&env, &with(&["sessions", "show", &a_id, "-o", "json"]).iter().map(String::as_str).collect::<Vec<_>>())
-        .await
-        .ok()
-        .json();
+    let r = wsadm_async(
+        &env,
+        &with(&["sessions", "show", &a_id, "-o", "json"]).iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await
+    .ok()
+    .json();
     assert_eq!((r["status"].as_str(), r["stage"].as_str()), (Some("connected"), Some("prod")), "{r}");
     assert_eq!(r["gateway"]["source_ip"], "127.0.0.1");
 
     // broadcast --all: every prod client gets exactly one copy (the next frame after it is the
     // pong to a later ping); dave, on dev, none.
-    let r = run(
+    let r = wsadm_async(
         &env,
         &with(&["broadcast", "--all", "--message", r#"{"type":"notice"}"#, "--json", "--min-age", "0s", "-o", "json"])
             .iter()
@@ -163,7 +159,7 @@ async fn sessions_broadcast_and_kick_through_a_custom_domain() {
     assert_eq!(recv(&mut root).await["type"], "pong", "dev got nothing");
 
     // kick: DeleteConnection through the domain closes the client.
-    let r = run(
+    let r = wsadm_async(
         &env,
         &with(&["sessions", "kick", &b_id, "--yes", "-o", "json"]).iter().map(String::as_str).collect::<Vec<_>>(),
     )
@@ -175,18 +171,19 @@ async fn sessions_broadcast_and_kick_through_a_custom_domain() {
 
     // The root mapping: `/@connections/{id}` at the domain's root reaches dev.
     let root_domain = format!("{DOMAIN}:{port}");
-    let r = run(&env, &["--domain", &root_domain, "sessions", "show", &root_id, "-o", "json"]).await.ok().json();
+    let r =
+        wsadm_async(&env, &["--domain", &root_domain, "sessions", "show", &root_id, "-o", "json"]).await.ok().json();
     assert_eq!((r["status"].as_str(), r["stage"].as_str()), (Some("connected"), Some("dev")), "{r}");
 
     // Wrong base path, API or stage: a clear usage error before any @connections call.
-    let r = run(&env, &["--domain", &format!("{DOMAIN}:{port}/v2"), "sessions", "show", &a_id]).await;
+    let r = wsadm_async(&env, &["--domain", &format!("{DOMAIN}:{port}/v2"), "sessions", "show", &a_id]).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("no API mapping for the base path `v2`"), "{}", r.stderr);
     assert!(r.stderr.contains("`chat.localhost/v1` -> API"), "{}", r.stderr);
-    let r = run(&env, &["--domain", &v1, "--stage", "dev", "sessions", "show", &a_id]).await;
+    let r = wsadm_async(&env, &["--domain", &v1, "--stage", "dev", "sessions", "show", &a_id]).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("serves stage prod, not --stage dev"), "{}", r.stderr);
-    let r = run(&env, &["--domain", &format!("nope.localhost:{port}/v1"), "sessions", "show", &a_id]).await;
+    let r = wsadm_async(&env, &["--domain", &format!("nope.localhost:{port}/v1"), "sessions", "show", &a_id]).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("is not a custom domain name"), "{}", r.stderr);
 

@@ -5,7 +5,7 @@ mod common;
 use wsadm_local::testing as stack;
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
-use common::{wsadm, Run};
+use common::{wsadm, wsadm_async};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -120,15 +120,6 @@ impl Client {
     }
 }
 
-/// Runs wsadm off the async threads (the emulator serving it runs on them).
-async fn run(env: &[(String, String)], args: &[&str]) -> Run {
-    let env = env.to_vec();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || wsadm(&env, &args.iter().map(String::as_str).collect::<Vec<_>>()))
-        .await
-        .unwrap()
-}
-
 /// The connection ids of a `sessions ls -o json` document.
 fn ids(doc: &Value) -> BTreeSet<String> {
     doc["sessions"].as_array().unwrap().iter().map(|s| s["connection_id"].as_str().unwrap().to_string()).collect()
@@ -141,7 +132,7 @@ fn set<'a>(v: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
 async fn ls(s: &Chat, args: &[&str]) -> Value {
     let mut all = vec!["sessions", "ls", "-o", "json"];
     all.extend_from_slice(args);
-    run(&s.env, &all).await.ok().json()
+    wsadm_async(&s.env, &all).await.ok().json()
 }
 
 // Records no live connection can have, written as a crashed `$disconnect` would leave them.
@@ -189,7 +180,7 @@ async fn ls_shows_exactly_the_matching_sessions_in_table_and_json() {
     assert_eq!(order, ["ghost", "sleepy"], "most idle first");
 
     // JSONL: one session per line, in --sort order.
-    let lines = run(&s.env, &["sessions", "ls", "--sort", "user", "-o", "jsonl"]).await.ok();
+    let lines = wsadm_async(&s.env, &["sessions", "ls", "--sort", "user", "-o", "jsonl"]).await.ok();
     let users: Vec<String> = lines
         .stdout
         .lines()
@@ -198,10 +189,10 @@ async fn ls_shows_exactly_the_matching_sessions_in_table_and_json() {
     assert_eq!(users, ["alice", "alice", "bob", "carol", "dave", "ghost", "sleepy"]);
 
     // --count.
-    assert_eq!(run(&s.env, &["sessions", "ls", "--count"]).await.ok().stdout, "7\n");
-    let n = run(&s.env, &["sessions", "ls", "--count", "--room", "lobby", "-o", "json"]).await.ok().json();
+    assert_eq!(wsadm_async(&s.env, &["sessions", "ls", "--count"]).await.ok().stdout, "7\n");
+    let n = wsadm_async(&s.env, &["sessions", "ls", "--count", "--room", "lobby", "-o", "json"]).await.ok().json();
     assert_eq!(n["count"], 4);
-    assert_eq!(run(&s.env, &["sessions", "ls", "--count", "--user", "alice"]).await.ok().stdout, "2\n");
+    assert_eq!(wsadm_async(&s.env, &["sessions", "ls", "--count", "--user", "alice"]).await.ok().stdout, "2\n");
 
     // --live: GetConnection for each listed session (ids with '=', '+', '/' encoded once).
     let live = ls(&s, &["--live"]).await;
@@ -218,7 +209,7 @@ async fn ls_shows_exactly_the_matching_sessions_in_table_and_json() {
     assert_eq!(live["live"], json!({"connected": 5, "gone": 2, "errors": 0, "unchecked": 0}));
 
     // The table for people: exactly the room's sessions, the stale one starred.
-    let t = run(&s.env, &["sessions", "ls", "--room", "ops"]).await.ok().stdout;
+    let t = wsadm_async(&s.env, &["sessions", "ls", "--room", "ops"]).await.ok().stdout;
     assert!(t.contains("CONNECTION ID") && t.contains("USER AGENT"), "{t}");
     for present in [&a2.id, &c.id, &SLEEPY.to_string()] {
         assert!(t.contains(present.as_str()), "{present} missing:\n{t}");
@@ -229,18 +220,18 @@ async fn ls_shows_exactly_the_matching_sessions_in_table_and_json() {
     let sleepy_line = t.lines().find(|l| l.contains(SLEEPY)).unwrap();
     assert!(sleepy_line.contains("20m") && sleepy_line.contains("s*"), "the stale idle time is starred: {sleepy_line}");
     assert!(t.contains("3 session(s)"), "{t}");
-    let t = run(&s.env, &["sessions", "ls", "--room", "nowhere"]).await.ok().stdout;
+    let t = wsadm_async(&s.env, &["sessions", "ls", "--room", "nowhere"]).await.ok().stdout;
     assert!(t.contains("No sessions match."), "{t}");
 
     // Filtered lists are Queries on the indexes, never a Scan (the SDK logs each operation at -vv).
-    let v = run(&s.env, &["-vv", "sessions", "ls", "--room", "lobby", "--user", "bob"]).await.ok();
+    let v = wsadm_async(&s.env, &["-vv", "sessions", "ls", "--room", "lobby", "--user", "bob"]).await.ok();
     assert!(v.stderr.contains("Query") && !v.stderr.contains("Scan"), "{}", v.stderr);
-    let v = run(&s.env, &["-vv", "sessions", "ls", "--room", "lobby"]).await.ok();
+    let v = wsadm_async(&s.env, &["-vv", "sessions", "ls", "--room", "lobby"]).await.ok();
     assert!(v.stderr.contains("Query") && !v.stderr.contains("Scan"), "{}", v.stderr);
 
     // Bad input is a usage error before any call.
     for bad in [["--since", "yesterday"], ["--idle-over", "5 minutes"], ["--room", "no spaces"], ["--limit", "0"]] {
-        let r = run(&s.env, &["sessions", "ls", bad[0], bad[1]]).await;
+        let r = wsadm_async(&s.env, &["sessions", "ls", bad[0], bad[1]]).await;
         assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
         assert!(r.stderr.contains("hint:"), "{}", r.stderr);
     }
@@ -256,13 +247,13 @@ async fn kick_user_closes_exactly_their_clients_and_removes_their_records() {
     let store = s.store();
 
     // More than one connection, not on a terminal, no --yes: refused, nothing touched.
-    let r = run(&s.env, &["sessions", "kick", "--user", "alice"]).await;
+    let r = wsadm_async(&s.env, &["sessions", "kick", "--user", "alice"]).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("refusing to kick 2 connections") && r.stderr.contains("--yes"), "{}", r.stderr);
     assert!(a1.alive().await && a2.alive().await);
     assert_eq!(store.count().await.unwrap(), 4);
 
-    let r = run(&s.env, &["sessions", "kick", "--user", "alice", "--yes", "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "kick", "--user", "alice", "--yes", "-o", "json"]).await.ok().json();
     assert_eq!(
         (r["requested"].as_u64(), r["closed"].as_u64(), r["records_removed"].as_u64()),
         (Some(2), Some(2), Some(2))
@@ -281,7 +272,7 @@ async fn kick_user_closes_exactly_their_clients_and_removes_their_records() {
     // One connection needs no --yes; its id ends in '=' and is encoded exactly once.
     assert!(b.id.ends_with('='), "{}", b.id);
     // (Given twice, it is still one.)
-    let r = run(&s.env, &["sessions", "kick", &b.id, &b.id]).await.ok();
+    let r = wsadm_async(&s.env, &["sessions", "kick", &b.id, &b.id]).await.ok();
     let requested = r.stdout.lines().find(|l| l.starts_with("Requested")).unwrap();
     assert!(requested.ends_with(" 1") && r.stdout.contains("closed") && r.stdout.contains(&b.id), "{}", r.stdout);
     assert_eq!(b.closed().await, 1000);
@@ -289,7 +280,7 @@ async fn kick_user_closes_exactly_their_clients_and_removes_their_records() {
 
     // A stale record: its connection is already gone (410), the record still goes.
     s.put_record(GHOST, "ghost", &["lobby"], 600, 600).await;
-    let r = run(&s.env, &["sessions", "kick", GHOST, "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "kick", GHOST, "-o", "json"]).await.ok().json();
     assert_eq!(
         (r["already_gone"].as_u64(), r["closed"].as_u64(), r["records_removed"].as_u64()),
         (Some(1), Some(0), Some(1))
@@ -297,13 +288,13 @@ async fn kick_user_closes_exactly_their_clients_and_removes_their_records() {
     assert!(store.get(GHOST).await.unwrap().is_none());
 
     // --room with --yes: carol is the last one in the lobby.
-    let r = run(&s.env, &["-y", "sessions", "kick", "--room", "lobby", "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["-y", "sessions", "kick", "--room", "lobby", "-o", "json"]).await.ok().json();
     assert_eq!((r["requested"].as_u64(), r["closed"].as_u64()), (Some(1), Some(1)));
     assert_eq!(c.closed().await, 1000);
     assert_eq!(store.count().await.unwrap(), 0);
 
     // Nobody matches: nothing to do.
-    let r = run(&s.env, &["sessions", "kick", "--room", "lobby", "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "kick", "--room", "lobby", "-o", "json"]).await.ok().json();
     assert_eq!(r["requested"], 0);
     // Not a connection id, or two selections at once: usage errors.
     for bad in [
@@ -311,7 +302,7 @@ async fn kick_user_closes_exactly_their_clients_and_removes_their_records() {
         &["sessions", "kick", "abc=", "--user", "x"][..],
         &["sessions", "kick"][..],
     ] {
-        let r = run(&s.env, bad).await;
+        let r = wsadm_async(&s.env, bad).await;
         assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
     }
 }
@@ -338,36 +329,36 @@ async fn prune_removes_the_records_of_gone_connections_and_only_those() {
     assert_eq!(store.count().await.unwrap(), 7);
 
     // show: a live connection beside its record; a gone one with its stale record, exit 5.
-    let r = run(&s.env, &["sessions", "show", &alice.id, "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "show", &alice.id, "-o", "json"]).await.ok().json();
     assert_eq!((r["status"].as_str(), r["record"]["user_id"].as_str()), (Some("connected"), Some("alice")));
     assert_eq!(r["gateway"]["source_ip"], "127.0.0.1");
     assert!(r["gateway"]["connected_at"].is_string() && r["gateway"]["last_active_at"].is_string(), "{r}");
-    let r = run(&s.env, &["sessions", "show", &carol.id, "-o", "json"]).await;
+    let r = wsadm_async(&s.env, &["sessions", "show", &carol.id, "-o", "json"]).await;
     assert_eq!(r.code, 5, "{}", r.stderr);
     let r = r.json();
     assert_eq!((r["status"].as_str(), r["record"]["user_id"].as_str()), (Some("gone"), Some("carol")));
-    let r = run(&s.env, &["sessions", "show", GHOST]).await;
+    let r = wsadm_async(&s.env, &["sessions", "show", GHOST]).await;
     assert_eq!(r.code, 5);
     assert!(
         r.stdout.contains("GONE (410)") && r.stdout.contains("ghost") && r.stdout.contains("stale"),
         "{}",
         r.stdout
     );
-    let r = run(&s.env, &["sessions", "show", "NoSuchConn0000=", "-o", "json"]).await;
+    let r = wsadm_async(&s.env, &["sessions", "show", "NoSuchConn0000=", "-o", "json"]).await;
     assert_eq!(r.code, 5);
     assert!(r.json()["record"].is_null());
 
     // A dry run (default --min-age 30s): the young records are not judged yet, nothing is removed.
-    let r = run(&s.env, &["sessions", "prune", "--dry-run", "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "prune", "--dry-run", "-o", "json"]).await.ok().json();
     assert_eq!((r["checked"].as_u64(), r["gone"].as_u64(), r["removed"].as_u64()), (Some(7), Some(2), Some(0)));
     assert_eq!(r["kept_because"], json!({"connected": 2, "too_new": 3, "unchecked": 0}));
     assert_eq!(store.count().await.unwrap(), 7);
-    let t = run(&s.env, &["sessions", "prune", "--dry-run"]).await.ok().stdout;
+    let t = wsadm_async(&s.env, &["sessions", "prune", "--dry-run"]).await.ok().stdout;
     assert!(t.contains("Would remove") && t.contains(GHOST) && t.contains(SLEEPY), "{t}");
 
     // A 403 (here: a management endpoint that is not the API's) never removes anything.
     let bad_domain = format!("{}/not-the-api", s.s.emulator.url());
-    let r = run(&s.env, &["sessions", "prune", "--min-age", "0s", "--domain", &bad_domain, "-o", "json"]).await;
+    let r = wsadm_async(&s.env, &["sessions", "prune", "--min-age", "0s", "--domain", &bad_domain, "-o", "json"]).await;
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     let r = r.json();
     assert_eq!((r["errors"].as_u64(), r["gone"].as_u64(), r["removed"].as_u64()), (Some(7), Some(0), Some(0)));
@@ -375,7 +366,7 @@ async fn prune_removes_the_records_of_gone_connections_and_only_those() {
     assert_eq!(store.count().await.unwrap(), 7);
 
     // Prune: exactly the gone ones go; the live clients' records stay, and the clients too.
-    let r = run(&s.env, &["sessions", "prune", "--min-age", "0s", "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "prune", "--min-age", "0s", "-o", "json"]).await.ok().json();
     assert_eq!((r["checked"].as_u64(), r["gone"].as_u64(), r["removed"].as_u64()), (Some(7), Some(5), Some(5)));
     assert_eq!((r["kept"].as_u64(), r["errors"].as_u64()), (Some(2), Some(0)));
     let gone: BTreeSet<String> = r["gone_sessions"]
@@ -390,7 +381,7 @@ async fn prune_removes_the_records_of_gone_connections_and_only_those() {
     // Their room memberships went with them: the lobby has only alice.
     assert_eq!(ids(&ls(&s, &["--room", "lobby"]).await), set([&*alice.id]));
     // Nothing left to prune.
-    let r = run(&s.env, &["sessions", "prune", "--min-age", "0s", "-o", "json"]).await.ok().json();
+    let r = wsadm_async(&s.env, &["sessions", "prune", "--min-age", "0s", "-o", "json"]).await.ok().json();
     assert_eq!((r["checked"].as_u64(), r["gone"].as_u64()), (Some(2), Some(0)));
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::stack::{token, STACK};
-use common::wsadm;
+use common::{wsadm, wsadm_async};
 use futures::StreamExt;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -92,14 +92,8 @@ async fn broadcast(env: &[(String, String)], message: &[&str], ws: &mut Wss) -> 
         .collect();
     args.extend(message.iter().map(|a| a.to_string()));
     args.extend(["--yes", "-o", "json"].map(String::from));
-    let env = env.to_vec();
-    let bc = tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        wsadm(&env, &args)
-    })
-    .await
-    .unwrap()
-    .ok();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let bc = wsadm_async(env, &args).await.ok();
     assert_eq!(bc.json()["delivered"], 1, "{}", bc.stdout);
     loop {
         match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
@@ -121,13 +115,7 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     let mut ws = t.client(&wss, "alice").await;
 
     // The session table (SDK over TLS), then a broadcast (the direct @connections sender over TLS).
-    let env = t.env.clone();
-    let ls = tokio::task::spawn_blocking(move || {
-        wsadm(&env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"])
-    })
-    .await
-    .unwrap()
-    .ok();
+    let ls = wsadm_async(&t.env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"]).await.ok();
     let sessions = ls.json()["sessions"].as_array().unwrap().clone();
     assert_eq!(sessions.len(), 1, "{}", ls.stdout);
     let frame = broadcast(&t.env, &["-m", "{\"over\":\"tls\"}"], &mut ws).await;
@@ -196,13 +184,8 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
         tokio_tungstenite::client_async_tls_with_config(request, tcp, None, Some(connector)).await.unwrap();
     let mut env = t.env.clone();
     env.push(("WSADM_DOMAIN".into(), format!("chat.localhost:{port}/v1")));
-    let bc = tokio::task::spawn_blocking(move || {
-        let args = ["broadcast", "--api", STACK, "--all", "-m", "{\"via\":\"domain\"}", "-o", "json"];
-        wsadm(&env, &args)
-    })
-    .await
-    .unwrap()
-    .ok();
+    let args = ["broadcast", "--api", STACK, "--all", "-m", "{\"via\":\"domain\"}", "-o", "json"];
+    let bc = wsadm_async(&env, &args).await.ok();
     let v = bc.json();
     assert_eq!((v["delivered"].as_u64(), v["failed"].as_u64()), (Some(2), Some(0)), "{v}");
     assert_eq!(v["management_endpoint"].as_str(), Some(format!("https://chat.localhost:{port}/v1").as_str()));
@@ -251,13 +234,8 @@ async fn the_other_commands_work_over_tls_too() {
     let t = start();
     let wss = t.provision()["wss_url"].as_str().unwrap().to_string();
     let _ws = t.client(&wss, "alice").await;
-    let env = t.env.clone();
-    let id = tokio::task::spawn_blocking(move || {
-        let ls = wsadm(&env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"]).ok();
-        ls.json()["sessions"][0]["connection_id"].as_str().unwrap().to_string()
-    })
-    .await
-    .unwrap();
+    let ls = wsadm_async(&t.env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"]).await.ok();
+    let id = ls.json()["sessions"][0]["connection_id"].as_str().unwrap().to_string();
     let on = ["--api", STACK, "--stage", "prod"];
     let runs: Vec<(Vec<&str>, &[i32])> = vec![
         (vec!["apis", "show", STACK], &[0]),
@@ -276,11 +254,7 @@ async fn the_other_commands_work_over_tls_too() {
             all.extend(on);
         }
         all.extend(["-o", "json"]);
-        let env = t.env.clone();
-        let argv: Vec<String> = all.iter().map(|a| a.to_string()).collect();
-        let r = tokio::task::spawn_blocking(move || wsadm(&env, &argv.iter().map(String::as_str).collect::<Vec<_>>()))
-            .await
-            .unwrap();
+        let r = wsadm_async(&t.env, &all).await;
         assert!(codes.contains(&r.code), "{all:?} exit {}: {}", r.code, r.stderr);
         assert!(!r.stderr.contains("certificate"), "{all:?}: {}", r.stderr);
         serde_json::from_str::<Value>(r.stdout.trim()).unwrap_or_else(|e| panic!("{all:?}: {e}: {}", r.stdout));

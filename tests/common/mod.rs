@@ -36,6 +36,15 @@ pub fn wsadm(env: &[(String, String)], args: &[&str]) -> Run {
     wsadm_in(None, env, args)
 }
 
+/// [`wsadm`] off the async threads: for tests whose emulator serves it from those threads.
+pub async fn wsadm_async(env: &[(String, String)], args: &[&str]) -> Run {
+    let env = env.to_vec();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || wsadm(&env, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+        .await
+        .expect("wsadm ran")
+}
+
 /// [`wsadm`] in the working directory `dir`.
 pub fn wsadm_in(dir: Option<&std::path::Path>, env: &[(String, String)], args: &[&str]) -> Run {
     let mut cmd = Command::new(wsadm_bin());
