@@ -164,8 +164,11 @@ impl Invoker {
         };
         let (started_ms, started) = (now_ms(), Instant::now());
         // The handler's own log lines go to its log group, as Lambda captures stdout.
-        let (capture, lines) = capture_logs();
-        let call = tracing::instrument::WithSubscriber::with_subscriber(functions.invoke(event), capture);
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let call = CAPTURED.scope(
+            lines.clone(),
+            tracing::instrument::WithSubscriber::with_subscriber(functions.invoke(event), capture_dispatch()),
+        );
         let result = match tokio::time::timeout(timeout, call).await {
             Err(_) => Err(IntegrationError::Timeout(timeout)),
             Ok(Ok(v)) => Ok(v),
@@ -225,29 +228,40 @@ impl Invoker {
     }
 }
 
-/// A subscriber that writes the handler's JSON log lines into a buffer.
-fn capture_logs() -> (tracing::Dispatch, Arc<Mutex<Vec<u8>>>) {
-    #[derive(Clone)]
-    struct Buf(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buf {
+tokio::task_local! {
+    /// The log buffer of the in-process invocation being polled.
+    static CAPTURED: Arc<Mutex<Vec<u8>>>;
+}
+
+/// The one subscriber of every in-process invocation: it writes the handler's JSON log lines
+/// into the buffer of the invocation being polled. One per invocation would be costly: a new
+/// `Dispatch` re-registers every callsite against every live dispatch, which under a few hundred
+/// invocations in flight took more CPU than the handlers.
+fn capture_dispatch() -> tracing::Dispatch {
+    struct Invocation;
+    impl std::io::Write for Invocation {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(b);
+            // Outside an invocation (a task the handler spawned) the line is dropped.
+            let _ = CAPTURED.try_with(|buf| buf.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(b));
             Ok(b.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let writer = Buf(buf.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::INFO)
-        .with_current_span(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    (tracing::Dispatch::new(subscriber), buf)
+    static DISPATCH: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    DISPATCH
+        .get_or_init(|| {
+            let subscriber = tracing_subscriber::fmt()
+                .json()
+                .with_max_level(tracing::Level::INFO)
+                .with_current_span(false)
+                .without_time()
+                .with_writer(|| Invocation)
+                .finish();
+            tracing::Dispatch::new(subscriber)
+        })
+        .clone()
 }
 
 fn not_ours(function: &str) -> IntegrationError {
@@ -278,5 +292,28 @@ mod tests {
         );
         assert_eq!(function_of(arn), arn);
         assert_eq!(function_of("chat-connect"), "chat-connect");
+    }
+
+    #[tokio::test]
+    async fn interleaved_invocations_capture_only_their_own_lines() {
+        use tracing::instrument::WithSubscriber;
+        let run = |tag: &'static str| {
+            let lines = Arc::new(Mutex::new(Vec::new()));
+            let body = async move {
+                for i in 0..3 {
+                    tracing::info!(tag, i, "handled");
+                    tokio::task::yield_now().await;
+                }
+            };
+            (lines.clone(), CAPTURED.scope(lines, body.with_subscriber(capture_dispatch())))
+        };
+        let ((a, fa), (b, fb)) = (run("a"), run("b"));
+        tokio::join!(fa, fb);
+        for (buf, tag) in [(a, "a"), (b, "b")] {
+            let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), 3, "{text}");
+            assert!(lines.iter().all(|l| l.contains(&format!("\"tag\":\"{tag}\""))), "{text}");
+        }
     }
 }
