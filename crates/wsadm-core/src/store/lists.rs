@@ -76,7 +76,7 @@ impl SessionStore {
 
     /// The sessions of one user (a Query on `by-user`).
     pub fn list_by_user(&self, user_id: &str) -> BoxStream<'static, Result<Session, Error>> {
-        self.query_index(INDEX_BY_USER, "userId", user_id)
+        self.query_index(INDEX_BY_USER, "userId", user_id, &[])
             .map_ok(|items| stream::iter(items.iter().filter_map(session_from_item).map(Ok).collect::<Vec<_>>()))
             .try_flatten()
             .boxed()
@@ -84,7 +84,7 @@ impl SessionStore {
 
     /// The connection ids in a room (a Query on `by-room`), page by page.
     pub fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<String>, Error>> {
-        self.query_index(INDEX_BY_ROOM, "room", room)
+        self.query_index(INDEX_BY_ROOM, "room", room, &["connectionId"])
             .map_ok(|items| items.iter().filter_map(|i| get_s(i, "connectionId")).collect())
             .boxed()
     }
@@ -92,7 +92,7 @@ impl SessionStore {
     /// The members of a room with the stage their membership names (a Query on `by-room`),
     /// page by page.
     pub fn room_members_staged(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>> {
-        self.query_index(INDEX_BY_ROOM, "room", room)
+        self.query_index(INDEX_BY_ROOM, "room", room, &["connectionId", "stage"])
             .map_ok(|items| {
                 items
                     .iter()
@@ -143,23 +143,30 @@ impl SessionStore {
         index: &'static str,
         attr: &'static str,
         value: &str,
+        projection: &'static [&'static str],
     ) -> BoxStream<'static, Result<Vec<Item>, Error>> {
         let (client, table, value) = (self.client.clone(), self.table.clone(), value.to_string());
         stream::try_unfold(Some(None::<Item>), move |state| {
             let (client, table, value) = (client.clone(), table.clone(), value.clone());
             async move {
                 let Some(start) = state else { return Ok(None) };
-                let o = client
+                let mut q = client
                     .query()
                     .table_name(&table)
                     .index_name(index)
                     .key_condition_expression("#k = :v")
                     .expression_attribute_names("#k", attr)
                     .expression_attribute_values(":v", s(value))
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .ctx("Query")?;
+                    .set_exclusive_start_key(start);
+                // Only the attributes used: a room's fan-out reads its members on every message.
+                if !projection.is_empty() {
+                    let names: Vec<String> = (0..projection.len()).map(|i| format!("#p{i}")).collect();
+                    q = q.projection_expression(names.join(", "));
+                    for (name, attr) in names.into_iter().zip(projection) {
+                        q = q.expression_attribute_names(name, *attr);
+                    }
+                }
+                let o = q.send().await.ctx("Query")?;
                 let next = o.last_evaluated_key.filter(|k| !k.is_empty()).map(Some);
                 Ok(Some((o.items.unwrap_or_default(), next)))
             }
