@@ -392,7 +392,33 @@ async fn a_failed_leave_never_leaves_the_room_delivered_but_unlisted(engine: Eng
     assert!(st.get("b=").await.unwrap().unwrap().rooms.contains("lobby"), "a failed re-join does not evict");
 }
 
+async fn every_membership_change_bumps_the_room_version(engine: Engine) {
+    let be = Backend::start(engine).await;
+    let st = store(&be).await;
+    assert_eq!(st.room_version("lobby").await.unwrap(), 0, "never changed");
+    st.put_session(&session("a=", "alice", &["lobby"], T0)).await.unwrap();
+    st.put_session(&session("b=", "bob", &[], T0)).await.unwrap();
+    let v1 = st.room_version("lobby").await.unwrap();
+    assert!(v1 > 0, "a connect into the room");
+    st.join("b=", "lobby", T0, 20).await.unwrap();
+    let v2 = st.room_version("lobby").await.unwrap();
+    assert!(v2 > v1, "a join");
+    assert!(matches!(st.join("b=", "ops", T0, 1).await, Err(RoomError::TooManyRooms { .. })));
+    assert_eq!(st.room_version("ops").await.unwrap(), 0, "a refused join changes nothing");
+    st.leave("b=", "lobby").await.unwrap();
+    let v3 = st.room_version("lobby").await.unwrap();
+    assert!(v3 > v2, "a leave");
+    st.delete("a=").await.unwrap();
+    assert!(st.room_version("lobby").await.unwrap() > v3, "a removal");
+
+    // The version items are no sessions: not listed, not counted.
+    assert_eq!(st.count().await.unwrap(), 1);
+    let all: Vec<Session> = st.list_all(ScanOptions::default()).try_collect().await.unwrap();
+    assert_eq!(all.iter().map(|s| s.connection_id.as_str()).collect::<Vec<_>>(), ["b="]);
+}
+
 on_both_engines!(
+    every_membership_change_bumps_the_room_version,
     table_has_indexes_ttl_pitr_and_encryption_and_ensure_is_idempotent,
     put_is_conditional_and_rooms_are_indexed,
     touch_writes_at_most_once_a_minute,

@@ -25,6 +25,8 @@ pub trait Store: Send + Sync {
     async fn remove_gone(&self, connection_id: &str, now_ms: i64, stage: Option<&str>) -> Result<GoneRemoval, Error>;
     async fn join(&self, connection_id: &str, room: &str, now_ms: i64, max_rooms: usize) -> Result<Session, RoomError>;
     async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, RoomError>;
+    /// The room's membership version: every join, leave and removal bumps it before it is answered.
+    async fn room_version(&self, room: &str) -> Result<u64, Error>;
     /// The room's members with their stages, page by page.
     fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>>;
     /// Takes one `send` from the user's budget.
@@ -51,6 +53,9 @@ impl Store for SessionStore {
     }
     async fn leave(&self, connection_id: &str, room: &str) -> Result<Session, RoomError> {
         SessionStore::leave(self, connection_id, room).await
+    }
+    async fn room_version(&self, room: &str) -> Result<u64, Error> {
+        SessionStore::room_version(self, room).await
     }
     fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>> {
         SessionStore::room_members_staged(self, room).boxed()

@@ -115,6 +115,36 @@ async fn send_fans_out_to_the_room_only_and_removes_the_gone() {
 }
 
 #[tokio::test]
+async fn a_room_is_read_again_only_after_its_membership_changed() {
+    let w = world(ChatConfig::default());
+    connect(&w, "A1=", "alice", Some("lobby")).await;
+    connect(&w, "B1=", "bob", Some("lobby")).await;
+    connect(&w, "C1=", "carol", None).await;
+    let send =
+        |text: &str| message_event("A1=", "send", &format!(r#"{{"action":"send","room":"lobby","text":"{text}"}}"#));
+    for t in ["1", "2", "3"] {
+        assert_eq!(body(&w.chat.handle(&send(t)).await)["delivered"], 1);
+    }
+    assert_eq!(w.store.member_reads.load(Ordering::SeqCst), 1, "unchanged room: its list is kept");
+
+    // A join answered before a send is seen by that send.
+    let r = body(&w.chat.handle(&message_event("C1=", "join", r#"{"action":"join","room":"lobby"}"#)).await);
+    assert_eq!(r["type"], "joined");
+    w.gw.posts.lock().unwrap().clear();
+    assert_eq!(body(&w.chat.handle(&send("4")).await)["delivered"], 2);
+    assert_eq!(w.gw.posted_to(), BTreeSet::from(["B1=".to_string(), "C1=".to_string()]));
+
+    // So is a leave, and a disconnect.
+    w.chat.handle(&message_event("C1=", "leave", r#"{"action":"leave","room":"lobby"}"#)).await;
+    w.gw.posts.lock().unwrap().clear();
+    assert_eq!(body(&w.chat.handle(&send("5")).await)["delivered"], 1);
+    assert_eq!(w.gw.posted_to(), BTreeSet::from(["B1=".to_string()]));
+    w.chat.handle(&disconnect_event("B1=")).await;
+    assert_eq!(body(&w.chat.handle(&send("6")).await)["delivered"], 0);
+    assert_eq!(w.store.member_reads.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
 async fn client_mistakes_get_error_frames_not_5xx() {
     let w = world(ChatConfig { max_text_bytes: 10, ..Default::default() });
     connect(&w, "A1=", "alice", Some("lobby")).await;

@@ -13,6 +13,8 @@ pub(super) const SK_ROOM_PREFIX: &str = "room#";
 /// The hash-key prefix of the per-user items (connection places, send budget). API Gateway's
 /// connection ids never contain `#`, so these keys cannot meet a connection's.
 pub(super) const USER_KEY_PREFIX: &str = "user#";
+/// The hash-key prefix of the per-room items (the membership version, [`super::versions`]).
+pub(super) const ROOM_KEY_PREFIX: &str = "room#";
 /// Set on a session item that holds a place in its user's connection count.
 pub(super) const SLOT_ATTRIBUTE: &str = "slot";
 const MAX_ROOM_LEN: usize = 64;

@@ -8,6 +8,7 @@
 //! | session | the id | `session` | `userId`, `rooms` (string set), `connectedAt`, `lastSeenAt` (epoch ms), `sourceIp`, `userAgent`, `stage`, `expiresAt` (epoch s, the TTL attribute), `disconnectStatus`, `disconnectReason`, `slot` (true: holds a place in its user's `conns`) |
 //! | membership | the id | `room#NAME` | `room`, `member` (user id), `stage` (the session's; older items have none), `joinedAt`, `expiresAt` |
 //! | a user's connections | `user#USER` | `conns` | `conns` (map: connection id -> epoch ms its place expires), `ver`, `expiresAt` ([`slots`]) |
+//! | a room's membership version | `room#NAME` | `version` | `ver` (bumped after every membership change), `expiresAt` ([`versions`]) |
 //! | a user's send budget | `user#USER` | `rate` | `tokens` (thousandths of a message), `at` (epoch ms), `ver`, `expiresAt` ([`rate`]) |
 //!
 //! Indexes: `by-user` (`userId`, `connectionId`) holds only session items; `by-room`
@@ -17,7 +18,7 @@
 //! connectedAt + 2 h (no connection outlives that on AWS) + a margin.
 //!
 //! Modules: [`item`] (the record and its items), `sessions` (one session's life), `rooms`
-//! (join, leave), `lists` (bulk reads), [`slots`] (the exact per-user connection cap),
+//! (join, leave), `versions` (a room's membership version), `lists` (bulk reads), [`slots`] (the exact per-user connection cap),
 //! [`rate`] (the per-user send budget), `table` (creating the table).
 
 mod item;
@@ -27,6 +28,7 @@ mod rooms;
 mod sessions;
 pub mod slots;
 mod table;
+mod versions;
 
 pub use item::{session_from_item, validate_room, Session};
 pub use lists::Member;

@@ -2,6 +2,7 @@
 //! (what `whoami` shows, what `send` checks) and as membership items (what the `by-room` index
 //! finds for a fan-out). Both writes are ordered so that a failure never leaves a connection
 //! receiving a room it was told it left, and the room cap is a condition on the set's write.
+//! Every change bumps the room's membership version ([`super::versions`]) before it is answered.
 
 use super::item::{
     condition_failed, key, membership_item, n, room_sk, s, session_from_item, validate_room, SK_SESSION,
@@ -9,6 +10,7 @@ use super::item::{
 use super::{Session, SessionStore};
 use crate::{AwsResultExt, Error};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// Attempts of each write of a `leave` (on top of the SDK's own retries).
@@ -67,6 +69,8 @@ impl SessionStore {
             }
             return Err(RoomError::Store(e));
         }
+        // Answered only after the bump: a send that starts later reads the members again.
+        self.bump_rooms(&BTreeSet::from([room.to_string()])).await.map_err(RoomError::Store)?;
         Ok(after)
     }
 
@@ -140,6 +144,8 @@ impl SessionStore {
         })
         .await
         .map_err(RoomError::Store)?;
+        let rooms = BTreeSet::from([room.to_string()]);
+        retry(|| self.bump_rooms(&rooms)).await.map_err(RoomError::Store)?;
         match retry(|| self.remove_room(connection_id, room)).await {
             Ok(Some(sn)) => Ok(sn),
             Ok(None) => Err(RoomError::NoSession(connection_id.to_string())),

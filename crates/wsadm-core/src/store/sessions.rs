@@ -3,9 +3,10 @@
 
 use super::item::{
     build_err, condition_failed, get_s, key, membership_item, n, s, session_from_item, session_item, validate_room,
-    Item, MAX_USER_LEN, SK_ROOM_PREFIX, SK_SESSION, SLOT_ATTRIBUTE,
+    Item, MAX_USER_LEN, SK_SESSION, SLOT_ATTRIBUTE,
 };
 use super::slots::{Reserve, MAX_CONNECTIONS_CAP};
+use super::versions::room_of_sk;
 use super::{back_off_unprocessed, Session, SessionStore, MAX_CONNECTION_SECS, TOUCH_INTERVAL_MS};
 use crate::broadcast::{gone_record_removable, GONE_MIN_AGE_MS};
 use crate::{AwsResultExt, Error};
@@ -107,6 +108,10 @@ impl SessionStore {
             let _ = self.delete(&sn.connection_id).await;
             return Err(e.into());
         }
+        if let Err(e) = self.bump_rooms(&sn.rooms).await {
+            let _ = self.delete(&sn.connection_id).await;
+            return Err(e.into());
+        }
         Ok(())
     }
 
@@ -137,6 +142,7 @@ impl SessionStore {
     /// repeated (once the record is gone nothing would tell which user's place to free).
     pub async fn delete(&self, connection_id: &str) -> Result<Option<Session>, Error> {
         let mut keys: Vec<Item> = Vec::new();
+        let mut rooms = std::collections::BTreeSet::new();
         let mut session = None;
         let mut counted = false;
         let mut start: Option<Item> = None;
@@ -158,7 +164,9 @@ impl SessionStore {
                 if sk == SK_SESSION {
                     session = session_from_item(item);
                     counted = item.get(SLOT_ATTRIBUTE).and_then(|v| v.as_bool().ok()).copied().unwrap_or(false);
-                } else if !sk.starts_with(SK_ROOM_PREFIX) {
+                } else if let Some(room) = room_of_sk(&sk) {
+                    rooms.insert(room.to_string());
+                } else {
                     continue; // not ours to remove
                 }
                 keys.push(key(connection_id, &sk));
@@ -172,6 +180,10 @@ impl SessionStore {
             self.release_slot(&sn.user_id, connection_id).await?;
         }
         self.batch_write(keys, true).await?;
+        // A cached member list that still holds a removed connection only costs a 410.
+        if let Err(e) = self.bump_rooms(&rooms).await {
+            tracing::warn!(connection_id, error = %e, "could not bump the rooms' membership version");
+        }
         Ok(session)
     }
 

@@ -8,7 +8,8 @@
 //! (`rate_limited`, `reason`, `error`).
 //!
 //! Modules: [`config`] (the variables below), [`rooms`] (who may enter which room), [`reply`]
-//! (answers and log notes), `send` (the budget check and the fan-out).
+//! (answers and log notes), `send` (the budget check and the fan-out), `members` (a room's
+//! members kept between messages while its membership version is unchanged).
 //!
 //! | variable | meaning | default |
 //! |---|---|---|
@@ -30,6 +31,7 @@
 //! `?room=` refuses the connect (403).
 
 pub mod config;
+mod members;
 pub mod reply;
 pub mod rooms;
 mod send;
@@ -65,6 +67,7 @@ pub struct Chat<S, G, C> {
     pub config: ChatConfig,
     /// Last lastSeenAt write per connection in this process, so most messages skip the write.
     touched: Mutex<HashMap<String, i64>>,
+    members: members::MemberCache,
 }
 
 const TOUCH_CACHE_MAX: usize = 50_000;
@@ -96,7 +99,7 @@ pub fn anonymous_user(connection_id: &str) -> String {
 
 impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
     pub fn new(store: S, gateway: G, clock: C, config: ChatConfig) -> Self {
-        Chat { store, gateway, clock, config, touched: Mutex::new(HashMap::new()) }
+        Chat { store, gateway, clock, config, touched: Mutex::new(HashMap::new()), members: Default::default() }
     }
 
     /// Entry point for every WebSocket event.

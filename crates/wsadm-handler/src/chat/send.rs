@@ -1,5 +1,6 @@
 //! `send`: checks (text, membership, the user's budget), then the fan-out to the room's other
-//! members through @connections, with bounded concurrency. A 410 removes that member's record
+//! members through @connections, with bounded concurrency. The members come from the cache
+//! while the room's membership version is unchanged (`members`), else from the `by-room` index. A 410 removes that member's record
 //! by the same minimum-age rule as broadcast and prune ([`SessionStore::remove_gone`]
 //! applies [`wsadm_core::broadcast::gone_record_removable`]): a member still in `$connect`
 //! answers 410 too. One table may serve several stages: members of another stage are not posted
@@ -14,6 +15,7 @@ use crate::ports::{Clock, Gateway, Store};
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
 use wsadm_core::connections::ConnError;
 use wsadm_core::store::{Admit, GoneRemoval, Member};
@@ -99,45 +101,53 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         let endpoint = self.endpoint(ev);
         let stage = ev.request_context.stage.as_deref();
         let mut total = Fanout::default();
-        let mut pages = self.store.room_members(room);
-        while let Some(page) = pages.try_next().await? {
-            // Not the sender, nor a member of another stage sharing the table (this stage's
-            // endpoint would answer 410 for it); members recorded without a stage are tried.
-            let here = |m: &Member| m.stage.as_deref().is_none_or(|s| stage.is_none_or(|mine| s == mine));
-            let ids = page.into_iter().filter(|m| m.connection_id != sender && here(m)).map(|m| m.connection_id);
-            let results: Vec<Result<(), ConnError>> = futures::stream::iter(ids)
-                .map(|id| {
-                    let endpoint = &endpoint;
-                    async move {
-                        let r = self.post_with_retry(endpoint, &id, data).await;
-                        match &r {
-                            Err(ConnError::Gone) => match self.store.remove_gone(&id, now, stage).await {
-                                Ok(GoneRemoval::TooNew) => {
-                                    tracing::debug!(connection_id = %id, "410 for a connection still connecting: record kept")
-                                }
-                                Ok(GoneRemoval::OtherStage(theirs)) => {
-                                    tracing::debug!(connection_id = %id, stage = %theirs, "410 for a member of another stage: record kept")
-                                }
-                                Ok(_) => {}
-                                Err(e) => {
-                                    tracing::warn!(connection_id = %id, error = %e, "could not delete a stale record")
-                                }
-                            },
-                            Err(e) => tracing::warn!(connection_id = %id, error = %e, "post failed"),
-                            Ok(()) => {}
-                        }
-                        r
+        let version = self.store.room_version(room).await?;
+        let members = match self.members.get(room, version) {
+            Some(m) => m,
+            None => {
+                let read_at = std::time::Instant::now();
+                let all: Vec<Member> = self.store.room_members(room).try_concat().await?;
+                let all = Arc::new(all);
+                self.members.put(room, version, read_at, all.clone());
+                all
+            }
+        };
+        // Not the sender, nor a member of another stage sharing the table (this stage's
+        // endpoint would answer 410 for it); members recorded without a stage are tried.
+        let here = |m: &Member| m.stage.as_deref().is_none_or(|s| stage.is_none_or(|mine| s == mine));
+        let ids: Vec<String> =
+            members.iter().filter(|m| m.connection_id != sender && here(m)).map(|m| m.connection_id.clone()).collect();
+        drop(members);
+        let mut results = futures::stream::iter(ids)
+            .map(|id| {
+                let endpoint = &endpoint;
+                async move {
+                    let r = self.post_with_retry(endpoint, &id, data).await;
+                    match &r {
+                        Err(ConnError::Gone) => match self.store.remove_gone(&id, now, stage).await {
+                            Ok(GoneRemoval::TooNew) => {
+                                tracing::debug!(connection_id = %id, "410 for a connection still connecting: record kept")
+                            }
+                            Ok(GoneRemoval::OtherStage(theirs)) => {
+                                tracing::debug!(connection_id = %id, stage = %theirs, "410 for a member of another stage: record kept")
+                            }
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::warn!(connection_id = %id, error = %e, "could not delete a stale record")
+                            }
+                        },
+                        Err(e) => tracing::warn!(connection_id = %id, error = %e, "post failed"),
+                        Ok(()) => {}
                     }
-                })
-                .buffer_unordered(self.config.fanout_concurrency)
-                .collect()
-                .await;
-            for r in results {
-                match r {
-                    Ok(()) => total.delivered += 1,
-                    Err(ConnError::Gone) => total.gone += 1,
-                    Err(_) => total.failed += 1,
+                    r
                 }
+            })
+            .buffer_unordered(self.config.fanout_concurrency);
+        while let Some(r) = results.next().await {
+            match r {
+                Ok(()) => total.delivered += 1,
+                Err(ConnError::Gone) => total.gone += 1,
+                Err(_) => total.failed += 1,
             }
         }
         Ok(total)

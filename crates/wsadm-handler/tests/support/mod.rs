@@ -33,6 +33,10 @@ pub struct FakeStore {
     pub touches: Arc<AtomicUsize>,
     /// Connections whose memberships name no stage (written before memberships carried one).
     pub unstaged_memberships: Arc<Mutex<BTreeSet<String>>>,
+    /// Each room's membership version, bumped by every membership change as the real store does.
+    pub versions: Arc<Mutex<HashMap<String, u64>>>,
+    /// Reads of a room's members (the Query a fan-out makes when its list is stale).
+    pub member_reads: Arc<AtomicUsize>,
 }
 
 pub fn outage() -> Error {
@@ -55,6 +59,12 @@ impl FakeStore {
     pub fn ids(&self) -> BTreeSet<String> {
         self.sessions.lock().unwrap().keys().cloned().collect()
     }
+    fn bump<'a>(&self, rooms: impl IntoIterator<Item = &'a String>) {
+        let mut v = self.versions.lock().unwrap();
+        for r in rooms {
+            *v.entry(r.clone()).or_default() += 1;
+        }
+    }
     pub fn rooms_of(&self, id: &str) -> BTreeSet<String> {
         self.sessions.lock().unwrap().get(id).map(|s| s.rooms.clone()).unwrap_or_default()
     }
@@ -76,6 +86,7 @@ impl Store for FakeStore {
             return Err(PutError::CapReached { user: s.user_id.clone(), open, cap });
         }
         m.insert(s.connection_id.clone(), s.clone());
+        self.bump(&s.rooms);
         Ok(())
     }
     async fn get(&self, id: &str) -> Result<Option<Session>, Error> {
@@ -84,7 +95,9 @@ impl Store for FakeStore {
     }
     async fn delete(&self, id: &str) -> Result<Option<Session>, Error> {
         self.check()?;
-        Ok(self.sessions.lock().unwrap().remove(id))
+        let gone = self.sessions.lock().unwrap().remove(id);
+        self.bump(gone.iter().flat_map(|s| &s.rooms));
+        Ok(gone)
     }
     async fn remove_gone(&self, id: &str, now: i64, stage: Option<&str>) -> Result<GoneRemoval, Error> {
         self.check()?;
@@ -95,7 +108,11 @@ impl Store for FakeStore {
                 GoneRemoval::OtherStage(theirs.clone())
             }
             Some(s) if !gone_record_removable(s.connected_at, now, GONE_MIN_AGE_MS) => GoneRemoval::TooNew,
-            Some(_) => GoneRemoval::Removed(Box::new(m.remove(id).unwrap())),
+            Some(_) => {
+                let gone = m.remove(id).unwrap();
+                self.bump(&gone.rooms);
+                GoneRemoval::Removed(Box::new(gone))
+            }
         })
     }
     async fn join(&self, id: &str, room: &str, _now: i64, max: usize) -> Result<Session, RoomError> {
@@ -106,6 +123,7 @@ impl Store for FakeStore {
             return Err(RoomError::TooManyRooms { max });
         }
         s.rooms.insert(room.into());
+        self.bump([&room.to_string()]);
         Ok(s.clone())
     }
     async fn leave(&self, id: &str, room: &str) -> Result<Session, RoomError> {
@@ -117,9 +135,15 @@ impl Store for FakeStore {
         let mut m = self.sessions.lock().unwrap();
         let s = m.get_mut(id).ok_or_else(|| RoomError::NoSession(id.into()))?;
         s.rooms.remove(room);
+        self.bump([&room.to_string()]);
         Ok(s.clone())
     }
+    async fn room_version(&self, room: &str) -> Result<u64, Error> {
+        self.check()?;
+        Ok(self.versions.lock().unwrap().get(room).copied().unwrap_or(0))
+    }
     fn room_members(&self, room: &str) -> BoxStream<'static, Result<Vec<Member>, Error>> {
+        self.member_reads.fetch_add(1, Ordering::SeqCst);
         let r = self.check().map(|_| {
             let m = self.sessions.lock().unwrap();
             let unstaged = self.unstaged_memberships.lock().unwrap();
