@@ -177,7 +177,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
                 Reply::refused(429, format!("per-user connection cap reached ({open} open, cap {cap})"))
             }
             Err(PutError::Exists(_)) => Reply::refused(409, "a session record with this connection id exists already"),
-            Err(PutError::Store(e)) => Reply::internal(e),
+            Err(PutError::Store(e)) => Reply::internal(&e),
         }
     }
 
@@ -193,7 +193,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         // Also frees the connection's place among its user's connections.
         match self.store.delete(connection_id).await {
             Ok(_) => Reply::empty(200),
-            Err(e) => Reply::internal(format!("could not remove the session record: {e}")),
+            Err(e) => Reply::internal(&e),
         }
     }
 
@@ -264,7 +264,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
                     "rooms": self.listed_rooms(&s), "connectedAt": s.connected_at,
                 })),
                 Ok(None) => Reply::client_error("no_session", "this connection has no session record"),
-                Err(e) => Reply::internal(e),
+                Err(e) => Reply::internal(&e),
             },
             "join" => self.join(ev, connection_id, &msg, now).await,
             "leave" => {
@@ -293,7 +293,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
             None => match self.store.get(connection_id).await {
                 Ok(Some(s)) => s.user_id,
                 Ok(None) => return Reply::client_error("no_session", "this connection has no session record"),
-                Err(e) => return Reply::internal(e),
+                Err(e) => return Reply::internal(&e),
             },
         };
         if let Err(why) = self.may_enter(ev, &room, &user) {
@@ -323,7 +323,7 @@ fn room_error(e: RoomError, room: &str) -> Reply {
             "message": format!("a connection may be in at most {max} rooms; leave one first"),
         })),
         RoomError::Invalid(e) => Reply::client_error("invalid_room", e.to_string()),
-        RoomError::Store(e) => Reply::internal(e),
+        RoomError::Store(e) => Reply::internal(&e),
     }
 }
 

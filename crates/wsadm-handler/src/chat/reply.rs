@@ -44,10 +44,11 @@ impl Reply {
         Reply::ok(json!({ "type": "error", "error": code, "message": message.into() }))
     }
 
-    /// An internal failure: a 500; `detail` goes to the log only. The frame is filled in by
-    /// [`Reply::with_request_id`].
-    pub(super) fn internal(detail: impl std::fmt::Display) -> Self {
-        Reply { status: 500, body: None, note: Note { error: Some(detail.to_string()), ..Note::default() } }
+    /// An internal failure: a 500; the error and its causes go to the log only (an operator
+    /// needs "connection reset", not just "cannot reach the endpoint"). The frame is filled in
+    /// by [`Reply::with_request_id`].
+    pub(super) fn internal(e: &dyn std::error::Error) -> Self {
+        Reply { status: 500, body: None, note: Note { error: Some(with_causes(e)), ..Note::default() } }
     }
 
     /// The generic frame of an internal failure, naming the request for support.
@@ -74,5 +75,54 @@ impl Reply {
         r.status_code = self.status as i64;
         r.body = self.body.map(aws_lambda_events::encodings::Body::Text);
         r
+    }
+}
+
+/// The longest error detail logged.
+const MAX_DETAIL: usize = 1000;
+
+/// "outer: cause: root cause", each cause named once.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let m = c.to_string();
+        if !m.is_empty() && !out.contains(&m) {
+            out.push_str(": ");
+            out.push_str(&m);
+        }
+        cause = c.source();
+    }
+    if out.len() > MAX_DETAIL {
+        let mut end = MAX_DETAIL;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct E(&'static str, #[source] Option<Box<E>>);
+
+    #[test]
+    fn the_log_names_every_cause_once() {
+        let root = E("connection closed before message completed", None);
+        let mid = E("dispatch failure", Some(Box::new(root)));
+        let top = E("GetItem: cannot reach the endpoint", Some(Box::new(mid)));
+        assert_eq!(
+            Reply::internal(&top).note.error.as_deref(),
+            Some("GetItem: cannot reach the endpoint: dispatch failure: connection closed before message completed")
+        );
+        let dup = E("GetItem: timed out", Some(Box::new(E("timed out", None))));
+        assert_eq!(with_causes(&dup), "GetItem: timed out");
+        let long = E(Box::leak("é".repeat(800).into_boxed_str()), None);
+        assert!(with_causes(&long).len() <= MAX_DETAIL);
     }
 }

@@ -54,7 +54,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
         let me = match self.store.get(sender).await {
             Ok(Some(s)) => s,
             Ok(None) => return Reply::client_error("no_session", "this connection has no session record"),
-            Err(e) => return Reply::internal(e),
+            Err(e) => return Reply::internal(&e),
         };
         if !me.rooms.contains(&room) {
             return Reply::client_error("not_in_room", format!("join `{room}` before sending to it"));
@@ -69,7 +69,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
                 r.note.rate_limited = true;
                 return r;
             }
-            Err(e) => return Reply::internal(e),
+            Err(e) => return Reply::internal(&e),
         }
         let frame = json!({
             "type": "message", "room": room, "from": me.user_id, "text": text, "ts": now,
@@ -84,7 +84,7 @@ impl<S: Store, G: Gateway, C: Clock> Chat<S, G, C> {
             Ok(f) => Reply::ok(json!({
                 "type": "sent", "room": room, "delivered": f.delivered, "gone": f.gone, "failed": f.failed,
             })),
-            Err(e) => Reply::internal(e),
+            Err(e) => Reply::internal(&e),
         }
     }
 
