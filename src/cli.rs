@@ -265,6 +265,10 @@ pub struct LocalCommand {
     /// Burst of the account-level throttle (AWS: 5,000)
     #[arg(long, value_name = "N", default_value_t = 5_000.0, help_heading = "Faults and throttles")]
     pub account_burst: f64,
+    /// Lambda concurrent executions per account (AWS: 1,000); past it an invocation is
+    /// throttled at once and the client gets API Gateway's 500, as on AWS
+    #[arg(long, value_name = "N", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Faults and throttles")]
+    pub lambda_concurrency: u64,
     /// Latency added to every @connections call
     #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Faults and throttles")]
     pub connections_latency_ms: u64,

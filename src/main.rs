@@ -178,6 +178,7 @@ async fn local(ctx: &Ctx, printer: &Printer, l: LocalCommand) -> Result<commands
         drop_on_post: l.drop_on_post,
         account_rate: l.account_rate,
         account_burst: l.account_burst,
+        lambda_concurrency: l.lambda_concurrency,
     };
     faults
         .validate()

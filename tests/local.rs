@@ -18,7 +18,7 @@ async fn local_serves_boto3_and_the_cli_and_stops_cleanly() {
         cmd.env_remove(k);
     }
     let mut child = cmd
-        .args(["local", "--port", "0", "-o", "jsonl"])
+        .args(["local", "--port", "0", "-o", "jsonl", "--lambda-concurrency", "7"])
         .env("PATH", format!("{}/.venv/bin:{}", env!("CARGO_MANIFEST_DIR"), std::env::var("PATH").unwrap_or_default()))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -30,6 +30,11 @@ async fn local_serves_boto3_and_the_cli_and_stops_cleanly() {
     let endpoint = ready["endpoint"].as_str().unwrap().to_string();
     wsadm_testkit::assert_loopback(&endpoint);
     assert!(ready["env"].to_string().contains("AWS_ENDPOINT_URL"));
+    let faults_url = format!("{}/_wsadm/faults", endpoint.trim_end_matches('/'));
+    let (status, faults) =
+        tokio::task::spawn_blocking(move || wsadm_testkit::http("GET", &faults_url, "")).await.unwrap().unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&faults).unwrap()["lambdaConcurrency"], 7, "{faults}");
 
     let out = Command::new(venv("python"))
         .arg(format!("{}/tests/py/boto3_local.py", env!("CARGO_MANIFEST_DIR")))

@@ -7,7 +7,7 @@
 //! | `PUT /_wsadm/faults` with a partial JSON object | changes the named settings |
 //! | `POST /_wsadm/drop` with `{"fraction": 0.05}` or `{"connectionIds": [...]}` | drops those open connections abruptly (no close frame, no `$disconnect`: a stale session record, as when a client vanishes) |
 //! | `GET /_wsadm/connections` | the ids of the open connections |
-//! | `GET /_wsadm/stats` | open connections and @connections counters |
+//! | `GET /_wsadm/stats` | open connections, @connections counters, Lambda invocations in flight and throttled |
 
 use crate::gateway::PostHook;
 use crate::throttle::TokenBucket;
@@ -34,6 +34,9 @@ pub struct Faults {
     /// The account-level throttle shared by @connections calls (AWS: 10,000 rps, burst 5,000).
     pub account_rate: f64,
     pub account_burst: f64,
+    /// Lambda's concurrent executions per account (AWS: 1,000); an invocation past it is
+    /// throttled, never queued, as Lambda does with a synchronous invoke.
+    pub lambda_concurrency: u64,
 }
 
 impl Default for Faults {
@@ -47,6 +50,7 @@ impl Default for Faults {
             drop_on_post: 0.0,
             account_rate: 10_000.0,
             account_burst: 5_000.0,
+            lambda_concurrency: 1_000,
         }
     }
 }
@@ -69,6 +73,9 @@ impl Faults {
         if self.account_rate <= 0.0 || self.account_burst < 1.0 {
             return Err("accountRate must be positive and accountBurst at least 1".into());
         }
+        if self.lambda_concurrency == 0 {
+            return Err("lambdaConcurrency must be at least 1".into());
+        }
         Ok(())
     }
 }
@@ -90,6 +97,21 @@ pub struct Counters {
     pub injected_500: AtomicU64,
     pub injected_410: AtomicU64,
     pub dropped: AtomicU64,
+    /// Lambda invocations running now, and those refused by the concurrency limit (reported
+    /// apart from the @connections counters).
+    #[serde(skip)]
+    pub lambda_in_flight: AtomicU64,
+    #[serde(skip)]
+    pub lambda_throttled: AtomicU64,
+}
+
+/// A running invocation's place under the concurrency limit, given back when dropped.
+pub struct InvocationSlot<'a>(&'a Counters);
+
+impl Drop for InvocationSlot<'_> {
+    fn drop(&mut self) {
+        self.0.lambda_in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 pub struct FaultState {
@@ -126,6 +148,18 @@ impl FaultState {
         }
         *cur = next.clone();
         Ok(next)
+    }
+
+    /// A place for one Lambda invocation, or None when the account's concurrency is in use.
+    pub fn start_invocation(&self) -> Option<InvocationSlot<'_>> {
+        let limit = self.get().lambda_concurrency;
+        let c = &self.counters;
+        if c.lambda_in_flight.fetch_add(1, Ordering::AcqRel) >= limit {
+            c.lambda_in_flight.fetch_sub(1, Ordering::AcqRel);
+            c.lambda_throttled.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        Some(InvocationSlot(c))
     }
 
     pub fn integration_latency(&self) -> Duration {
@@ -186,6 +220,20 @@ mod tests {
         assert!(s.update(serde_json::json!({"fail410": 0.95})).is_err(), "sum over 1");
         assert!(s.update(serde_json::json!({"nonsense": 1})).is_err());
         assert_eq!(s.get().fail_429, 0.1, "a refused update changes nothing");
+    }
+
+    #[test]
+    fn the_lambda_concurrency_limit_throttles_and_gives_places_back() {
+        let s = FaultState::new(Faults { lambda_concurrency: 2, ..Faults::default() });
+        let (a, b) = (s.start_invocation(), s.start_invocation());
+        assert!(a.is_some() && b.is_some());
+        assert!(s.start_invocation().is_none(), "the third is throttled");
+        drop(a);
+        assert!(s.start_invocation().is_some(), "a finished invocation gives its place back");
+        assert_eq!(s.counters.lambda_throttled.load(Ordering::Relaxed), 1);
+        assert!(s.update(serde_json::json!({"lambdaConcurrency": 0})).is_err());
+        drop(b);
+        assert_eq!(s.counters.lambda_in_flight.load(Ordering::Relaxed), 0);
     }
 
     #[tokio::test]

@@ -142,6 +142,13 @@ impl Invoker {
     /// Invokes a Lambda function (by URI or ARN) with `event`, as API Gateway would.
     pub async fn invoke_function(&self, uri: &str, event: Value, timeout: Duration) -> Result<Value, IntegrationError> {
         let function = function_of(uri);
+        // Past the account's concurrency Lambda throttles at once (429 to API Gateway, a 500 to the client).
+        let Some(_slot) = self.faults.start_invocation() else {
+            return Err(IntegrationError::Function(format!(
+                "Rate Exceeded: {function}: the account's {} concurrent executions are in use (TooManyRequestsException)",
+                self.faults.get().lambda_concurrency
+            )));
+        };
         self.injected_latency().await;
         let cached = self.function(function).await?;
         let plan = cached.plan.get_or_init(|| self.runtimes.plan(&cached.conf)).await.clone();

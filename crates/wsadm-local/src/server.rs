@@ -450,6 +450,10 @@ impl Emulator {
             (Method::GET, "/_wsadm/stats") => ok(json!({
                 "connections": self.registry.len(),
                 "connectionsApi": &self.faults.counters,
+                "lambda": {
+                    "inFlight": self.faults.counters.lambda_in_flight.load(std::sync::atomic::Ordering::Relaxed),
+                    "throttled": self.faults.counters.lambda_throttled.load(std::sync::atomic::Ordering::Relaxed),
+                },
                 "sandboxes": self.invoker.runtimes.stats(),
             })),
             _ => text_response(

@@ -79,6 +79,34 @@ async fn injected_failures_latency_and_throttle() {
 }
 
 #[tokio::test]
+async fn invocations_past_the_lambda_concurrency_are_throttled_at_once() {
+    let s = stack(Limits::default()).await;
+    let mut alice = s.user("alice", "lobby").await;
+    let mut bob = s.user("bob", "lobby").await;
+    let (st, cur) = control(&s, "GET", "/_wsadm/faults", json!(null)).await;
+    assert_eq!((st, cur["lambdaConcurrency"].as_u64()), (200, Some(1000)), "AWS's default");
+    control(&s, "PUT", "/_wsadm/faults", json!({"lambdaConcurrency": 1, "integrationLatencyMs": 1500})).await;
+
+    // Alice's invocation holds the one place; Bob's, meanwhile, is refused at once.
+    send(&mut alice, json!({"action":"ping"})).await;
+    eventually("alice's invocation to start", || async {
+        control(&s, "GET", "/_wsadm/stats", json!(null)).await.1["lambda"]["inFlight"] == 1
+    })
+    .await;
+    let t = Instant::now();
+    send(&mut bob, json!({"action":"ping"})).await;
+    assert_eq!(recv(&mut bob).await["message"], "Internal server error");
+    assert!(t.elapsed() < Duration::from_millis(1000), "throttled, not queued: {:?}", t.elapsed());
+    assert_eq!(recv(&mut alice).await["type"], "pong");
+    let (_, stats) = control(&s, "GET", "/_wsadm/stats", json!(null)).await;
+    assert_eq!((stats["lambda"]["throttled"].as_u64(), stats["lambda"]["inFlight"].as_u64()), (Some(1), Some(0)));
+
+    control(&s, "PUT", "/_wsadm/faults", json!({"integrationLatencyMs": 0})).await;
+    send(&mut bob, json!({"action":"ping"})).await;
+    assert_eq!(recv(&mut bob).await["type"], "pong", "the place is free again");
+}
+
+#[tokio::test]
 async fn drops_are_abrupt_and_leave_stale_records() {
     let s = stack(Limits::default()).await;
     let mut alice = s.user("alice", "lobby").await;
