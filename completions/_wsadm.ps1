@@ -848,6 +848,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--metrics-interval', '--metrics-interval', [CompletionResultType]::ParameterName, 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)')
             [CompletionResult]::new('--account-rate', '--account-rate', [CompletionResultType]::ParameterName, 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)')
             [CompletionResult]::new('--account-burst', '--account-burst', [CompletionResultType]::ParameterName, 'Burst of the account-level throttle (AWS: 5,000)')
+            [CompletionResult]::new('--lambda-concurrency', '--lambda-concurrency', [CompletionResultType]::ParameterName, 'Lambda concurrent executions per account (AWS: 1,000); past it an invocation is throttled at once and the client gets API Gateway''s 500, as on AWS')
             [CompletionResult]::new('--connections-latency-ms', '--connections-latency-ms', [CompletionResultType]::ParameterName, 'Latency added to every @connections call')
             [CompletionResult]::new('--integration-latency-ms', '--integration-latency-ms', [CompletionResultType]::ParameterName, 'Latency added to every integration and authorizer call')
             [CompletionResult]::new('--fail-429', '--fail-429', [CompletionResultType]::ParameterName, 'Fraction of @connections calls answered 429 LimitExceeded')

@@ -2405,7 +2405,7 @@ _wsadm() {
             return 0
             ;;
         wsadm__subcmd__local)
-            opts="-o -v -y -h -V --port --moto-url --dynamodb-url --dynamodb-engine --tls --tls-ca-file --ttl-sweep --account-id --idle-timeout --max-duration --connect-rate --metrics-interval --account-rate --account-burst --connections-latency-ms --integration-latency-ms --fail-429 --fail-500 --fail-410 --drop-on-post --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
+            opts="-o -v -y -h -V --port --moto-url --dynamodb-url --dynamodb-engine --tls --tls-ca-file --ttl-sweep --account-id --idle-timeout --max-duration --connect-rate --metrics-interval --account-rate --account-burst --lambda-concurrency --connections-latency-ms --integration-latency-ms --fail-429 --fail-500 --fail-410 --drop-on-post --profile --region --endpoint-url --connect-timeout --read-timeout --api --stage --domain --table --output --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2460,6 +2460,10 @@ _wsadm() {
                     return 0
                     ;;
                 --account-burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lambda-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -802,6 +802,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --metrics-interval 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)'
             cand --account-rate 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)'
             cand --account-burst 'Burst of the account-level throttle (AWS: 5,000)'
+            cand --lambda-concurrency 'Lambda concurrent executions per account (AWS: 1,000); past it an invocation is throttled at once and the client gets API Gateway''s 500, as on AWS'
             cand --connections-latency-ms 'Latency added to every @connections call'
             cand --integration-latency-ms 'Latency added to every integration and authorizer call'
             cand --fail-429 'Fraction of @connections calls answered 429 LimitExceeded'

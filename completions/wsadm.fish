@@ -678,6 +678,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connect-rate -d 'N
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l metrics-interval -d 'Put AWS/ApiGateway metrics to CloudWatch this often (AWS: 60)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-rate -d 'Account-level throttle shared by @connections calls, requests per second (AWS: 10,000)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l account-burst -d 'Burst of the account-level throttle (AWS: 5,000)' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l lambda-concurrency -d 'Lambda concurrent executions per account (AWS: 1,000); past it an invocation is throttled at once and the client gets API Gateway\'s 500, as on AWS' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l connections-latency-ms -d 'Latency added to every @connections call' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l integration-latency-ms -d 'Latency added to every integration and authorizer call' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand local" -l fail-429 -d 'Fraction of @connections calls answered 429 LimitExceeded' -r
