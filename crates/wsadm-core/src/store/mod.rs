@@ -18,8 +18,9 @@
 //! connectedAt + 2 h (no connection outlives that on AWS) + a margin.
 //!
 //! Modules: [`item`] (the record and its items), `sessions` (one session's life), `rooms`
-//! (join, leave), `versions` (a room's membership version), `lists` (bulk reads), [`slots`] (the exact per-user connection cap),
-//! [`rate`] (the per-user send budget), `table` (creating the table).
+//! (join, leave), `versions` (a room's membership version), `lists` (bulk reads), [`slots`]
+//! (the exact per-user connection cap), [`rate`] (the per-user send budget), `table` (creating
+//! the table).
 
 mod item;
 mod lists;

@@ -43,8 +43,9 @@ impl MemberCache {
         if rooms.len() >= MAX_ROOMS && !rooms.contains_key(room) {
             rooms.clear();
         }
-        // A newer reading may have landed meanwhile; keep the newest.
-        if rooms.get(room).is_some_and(|e| e.version > version) {
+        // A newer reading may have landed meanwhile: keep it while it is fresh (a version item
+        // that expired starts again from 1, so an old higher one must not stay forever).
+        if rooms.get(room).is_some_and(|e| e.version > version && e.read_at.elapsed() < MAX_AGE) {
             return;
         }
         rooms.insert(room.to_string(), Entry { version, read_at, members });
@@ -71,6 +72,10 @@ mod tests {
         // An older reading never replaces a newer one.
         c.put("lobby", 2, Instant::now(), members(5));
         assert_eq!(c.get("lobby", 3).map(|m| m.len()), Some(2));
+        // Unless that one is past its age (the room's version started again).
+        c.put("reset", 9, Instant::now() - MAX_AGE, members(1));
+        c.put("reset", 1, Instant::now(), members(3));
+        assert_eq!(c.get("reset", 1).map(|m| m.len()), Some(3));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! `send`: checks (text, membership, the user's budget), then the fan-out to the room's other
 //! members through @connections, with bounded concurrency. The members come from the cache
-//! while the room's membership version is unchanged (`members`), else from the `by-room` index. A 410 removes that member's record
-//! by the same minimum-age rule as broadcast and prune ([`SessionStore::remove_gone`]
-//! applies [`wsadm_core::broadcast::gone_record_removable`]): a member still in `$connect`
-//! answers 410 too. One table may serve several stages: members of another stage are not posted
+//! while the room's membership version is unchanged (`members`), else from the `by-room`
+//! index. A 410 removes that member's record by the same minimum-age rule as broadcast and
+//! prune ([`SessionStore::remove_gone`] applies
+//! [`wsadm_core::broadcast::gone_record_removable`]): a member still in `$connect` answers 410
+//! too. One table may serve several stages: members of another stage are not posted
 //! to (their membership names their stage), and a 410 never removes a record of another stage
 //! (memberships written before they named a stage are tried on this stage's endpoint).
 //!
