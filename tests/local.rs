@@ -151,3 +151,44 @@ fn without_dynalite_it_says_what_to_install_or_falls_back_loudly() {
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("warning: dynalite is not installed"), "{stderr}");
 }
+
+/// An SDK client of DynamoDB at `url` with the local credentials.
+fn dynamodb_at(url: &str) -> aws_sdk_dynamodb::Client {
+    let config = aws_sdk_dynamodb::config::Builder::new()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "test"))
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// dynalite is warmed as `wsadm local` starts: its scratch table comes and goes in the engine,
+/// and ListTables through the stack never shows it.
+#[tokio::test]
+async fn the_engine_is_warmed_on_a_table_no_one_sees() {
+    const SCRATCH: &str = "wsadm-local-warm-up";
+    let (mut child, mut lines) = start_local(&[], &[]);
+    let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(ready["dynamodb"]["engine"], "dynalite", "{ready}");
+    let engine = dynamodb_at(ready["dynamodb"]["url"].as_str().unwrap());
+    let front = dynamodb_at(ready["endpoint"].as_str().unwrap());
+    let names = |c: &aws_sdk_dynamodb::Client| {
+        let c = c.clone();
+        async move { c.list_tables().send().await.unwrap().table_names().to_vec() }
+    };
+    let (mut seen, start) = (false, std::time::Instant::now());
+    loop {
+        let (in_engine, listed) = (names(&engine).await, names(&front).await);
+        assert!(!listed.iter().any(|n| n == SCRATCH), "listed through the stack: {listed:?}");
+        if in_engine.iter().any(|n| n == SCRATCH) {
+            seen = true;
+        } else if seen {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "warm-up not seen coming and going (seen: {seen})");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

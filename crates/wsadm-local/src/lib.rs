@@ -11,6 +11,7 @@ pub mod faults;
 pub mod gateway;
 pub mod identity;
 pub mod ids;
+pub mod inflight;
 pub mod integrations;
 pub mod limits;
 pub mod model;

@@ -7,6 +7,7 @@ use crate::dynamodb::{DynamoDb, Engine};
 use crate::emulator::Emulator;
 use crate::faults::{FaultState, Faults, Verdict};
 use crate::gateway::LocalGateway;
+use crate::inflight::{Limited, MAX_IN_FLIGHT};
 use crate::integrations::Invoker;
 use crate::limits::Limits;
 use crate::registry::{Outbound, PostRefusal, Registry};
@@ -14,6 +15,7 @@ use crate::response::{aws_error, empty, full, text_response, BoxError, ResponseB
 use crate::telemetry::Telemetry;
 use crate::throttle::TokenBucket;
 use crate::time::iso8601_ms;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -230,7 +232,12 @@ async fn handler_sdk_config(default: &str, dynamodb: Option<&str>, region: &str)
         .credentials_provider(aws_credential_types::Credentials::new("local", "local", None, None, "wsadm-local"))
         .load()
         .await;
-    base.into_builder()
+    let mut builder = base.clone().into_builder();
+    let client = base.http_client().or_else(|| wsadm_core::localhost::sdk_http_client(None, false).ok());
+    if let Some(client) = client {
+        builder.set_http_client(Some(SharedHttpClient::new(Limited::new(client, MAX_IN_FLIGHT))));
+    }
+    builder
         .service_config(HandlerEndpoints { default: default.to_string(), dynamodb: dynamodb.map(str::to_string) })
         .build()
 }

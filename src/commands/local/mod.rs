@@ -2,6 +2,7 @@
 //! it (moto; dynalite for DynamoDB), supervised: if one dies, wsadm local says so and stops.
 
 mod engines;
+mod warm_up;
 
 pub use crate::args::local::DynamoDbEngine;
 use crate::output::{Block, Report};
@@ -152,6 +153,11 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
                 let d = engines::start_dynalite(&bin, &args.region, &args.account_id).await?;
                 let url = d.url.clone();
                 children.push(d);
+                let (u, region) = (url.clone(), args.region.clone());
+                tokio::spawn(async move {
+                    let took = warm_up::warm_up(&u, &region).await;
+                    tracing::info!("dynalite warmed up in {} ms", took.as_millis());
+                });
                 DynamoDbInfo { engine: "dynalite", url }
             }
             None if choice == DynamoDbEngine::Dynalite => {
