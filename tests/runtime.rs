@@ -201,3 +201,71 @@ sleep 60
     let s = stats(&l).await;
     assert_eq!((s["sandboxes"]["idle"].as_u64(), s["sandboxes"]["busy"].as_u64()), (Some(0), Some(0)), "{s}");
 }
+
+/// A Python runtime (the project's venv) for the function's bootstrap: `body` runs with `api`
+/// (the Runtime API's base URL) and `request` (a small POST helper) defined.
+fn python_bootstrap(body: &str) -> Vec<u8> {
+    format!(
+        "#!{}/.venv/bin/python\nimport json, os, sys, time, urllib.request\n\
+         api = 'http://' + os.environ['AWS_LAMBDA_RUNTIME_API'] + '/2018-06-01/runtime'\n\
+         def post(path, body):\n    urllib.request.urlopen(urllib.request.Request(api + path, data=body, method='POST')).read()\n\
+         {body}\n",
+        env!("CARGO_MANIFEST_DIR")
+    )
+    .into_bytes()
+}
+
+/// Invocations at once each get a process of their own; later ones reuse the warm processes,
+/// and every invocation is logged START, END and REPORT.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_invocations_get_a_process_each_then_reuse_them() {
+    let l = local().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Each event is held 1 s, so three connects at once overlap; the answer denies them.
+    let script = python_bootstrap(
+        "print('pid', os.getpid(), 'ready', flush=True)\n\
+         while True:\n    r = urllib.request.urlopen(api + '/invocation/next')\n    rid = r.headers['Lambda-Runtime-Aws-Request-Id']\n    r.read()\n    time.sleep(1)\n    post('/invocation/' + rid + '/response', b'{}')",
+    );
+    let url = provision(&l, &bootstrap_zip(dir.path(), "slow.zip", &script), host_arch());
+    let burst = || async {
+        let urls: Vec<String> = (0..3).map(|i| format!("{url}?token={}", token(&format!("u{i}"), SECRET))).collect();
+        for r in futures::future::join_all(urls.iter().map(|u| connect(u))).await {
+            assert!(r.is_err(), "an empty answer authorizes no one");
+        }
+    };
+    burst().await;
+    let s = stats(&l).await;
+    assert_eq!(s["sandboxes"]["started"], 3, "one process per invocation in flight: {s}");
+    burst().await;
+    let s = stats(&l).await;
+    assert_eq!(s["sandboxes"]["started"], 3, "the warm processes served the second burst: {s}");
+    let log =
+        lambda_log(&l, "chat-authorizer", |lines| lines.iter().filter(|m| m.starts_with("REPORT")).count() >= 6).await;
+    for kind in ["START RequestId:", "END RequestId:", "REPORT RequestId:"] {
+        assert_eq!(log.iter().filter(|m| m.starts_with(kind)).count(), 6, "{kind} {log:#?}");
+    }
+    let pids: std::collections::HashSet<&str> =
+        log.iter().filter(|m| m.ends_with(" ready")).filter_map(|m| m.split(' ').nth(1)).collect();
+    assert_eq!(pids.len(), 3, "{log:#?}");
+}
+
+/// A runtime that reports its own init failure through `init/error`: the client gets 500 and
+/// the function's log has Lambda's INIT_REPORT with the runtime's error type and message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_init_error_reported_by_the_runtime_is_logged_as_lambda_logs_it() {
+    let l = local().await;
+    let dir = tempfile::tempdir().unwrap();
+    let script = python_bootstrap(
+        "post('/init/error', json.dumps({'errorType': 'Config.Invalid', 'errorMessage': 'TABLE is not set'}).encode())\n\
+         sys.exit(1)",
+    );
+    let url = provision(&l, &bootstrap_zip(dir.path(), "init.zip", &script), host_arch());
+    assert_eq!(connect(&format!("{url}?token={}", token("alice", SECRET))).await.err(), Some(500));
+    let log = lambda_log(&l, "chat-authorizer", |lines| lines.iter().any(|m| m.starts_with("REPORT"))).await;
+    assert!(
+        log.iter().any(|m| m.starts_with("INIT_REPORT") && m.contains("Status: error") && m.contains("Config.Invalid")),
+        "{log:#?}"
+    );
+    assert!(log.iter().any(|m| m.contains("TABLE is not set")), "{log:#?}");
+    assert!(log.iter().any(|m| m.starts_with("END RequestId:")), "{log:#?}");
+}

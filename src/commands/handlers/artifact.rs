@@ -100,9 +100,35 @@ pub fn resolve(given: Option<&Path>, arch: Arch) -> Result<Artifact, Error> {
         return Ok(Artifact::new(read_zip(&built)?, Origin::Built(built)));
     }
     if let Some(zip) = embedded(arch) {
+        check_embedded(zip, arch)?;
         return Ok(Artifact::new(zip.to_vec(), Origin::Embedded));
     }
     this_executable(arch).map(|zip| Artifact::new(zip, Origin::ThisExecutable))
+}
+
+/// The `bootstrap` inside a Lambda zip, bounded by Lambda's 250 MB unzipped.
+pub fn bootstrap_of(zip: &[u8]) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let bad =
+        |m: String| Error::other(wsadm_core::ErrorKind::Failure, m, "the zip must hold an executable named bootstrap");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).map_err(|e| bad(format!("not a zip: {e}")))?;
+    let file = archive.by_name("bootstrap").map_err(|_| bad("the zip has no bootstrap".into()))?;
+    let mut exe = Vec::new();
+    file.take(250 * 1024 * 1024).read_to_end(&mut exe).map_err(|e| bad(format!("cannot unzip bootstrap: {e}")))?;
+    Ok(exe)
+}
+
+/// A release that embedded the wrong build must not deploy it.
+fn check_embedded(zip: &[u8], arch: Arch) -> Result<(), Error> {
+    let unusable = |why: String| {
+        Error::other(
+            wsadm_core::ErrorKind::Failure,
+            format!("the {} handlers embedded in wsadm {VERSION} cannot run on Lambda: {why}", arch.name()),
+            build_hint(arch),
+        )
+    };
+    let exe = bootstrap_of(zip).map_err(|e| unusable(e.to_string()))?;
+    elf::check_bootstrap(&exe, arch).map_err(|why| unusable(why.to_string()))
 }
 
 /// The prebuilt zip for `arch` this wsadm embeds, if any.
@@ -247,5 +273,21 @@ mod tests {
         assert_eq!(Origin::ThisExecutable.version(), Some(VERSION));
         assert_eq!(Origin::Built("x".into()).version(), Some(VERSION));
         assert_eq!(Origin::Given("x.zip".into()).version(), None);
+    }
+
+    /// An embedded zip is checked before it is deployed: this test binary passes for its own
+    /// architecture (when Lambda's glibc can run it), and never for the other one or a non-ELF.
+    #[test]
+    fn embedded_zips_are_checked_before_deploying() {
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let zip = zip_bootstrap(&exe).unwrap();
+        let host = Arch::host().expect("tests run on x86_64 or arm64");
+        let other = if host == Arch::X86_64 { Arch::Arm64 } else { Arch::X86_64 };
+        let e = check_embedded(&zip, other).unwrap_err().to_string();
+        assert!(e.contains(&format!("the {} handlers embedded in wsadm", other.name())), "{e}");
+        assert_eq!(check_embedded(&zip, host).is_ok(), elf::check_bootstrap(&exe, host).is_ok());
+        let e = check_embedded(&zip_bootstrap(b"#!/bin/sh\n").unwrap(), host).unwrap_err().to_string();
+        assert!(e.contains("cannot run on Lambda"), "{e}");
+        assert!(check_embedded(b"not a zip", host).unwrap_err().to_string().contains("not a zip"));
     }
 }

@@ -6,7 +6,7 @@ pub mod artifact;
 pub mod elf;
 
 use crate::output::{Block, Report};
-use artifact::{built_path, cache_dir, VERSION};
+use artifact::{bootstrap_of, built_path, cache_dir, VERSION};
 use elf::Arch;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -181,15 +181,4 @@ fn finish(args: &BuildArgs, status: std::process::ExitStatus, zip_path: &Path) -
     std::fs::write(&tmp, &zip).map_err(io)?;
     std::fs::rename(&tmp, &out).map_err(io)?;
     Ok((out, zip.len()))
-}
-
-/// The `bootstrap` inside a Lambda zip, bounded by Lambda's 250 MB unzipped.
-fn bootstrap_of(zip: &[u8]) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let bad = |m: String| Error::other(ErrorKind::Failure, m, "the zip must hold an executable named bootstrap");
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).map_err(|e| bad(format!("not a zip: {e}")))?;
-    let file = archive.by_name("bootstrap").map_err(|_| bad("the zip has no bootstrap".into()))?;
-    let mut exe = Vec::new();
-    file.take(250 * 1024 * 1024).read_to_end(&mut exe).map_err(|e| bad(format!("cannot unzip bootstrap: {e}")))?;
-    Ok(exe)
 }

@@ -87,7 +87,9 @@ impl Sandbox {
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true)
             .process_group(0);
+        // Linux kills the sandbox with the emulator; elsewhere kill_on_drop covers a normal exit.
         // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+        #[cfg(target_os = "linux")]
         unsafe {
             cmd.pre_exec(|| {
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
