@@ -6,7 +6,8 @@ stack's clients, each verified by the clients' own counts:
      sample's Promise.all) send the same 100-byte message over TLS;
   2. the account throttle at 2,000 rps (burst 2,000) and 30 ms per call: sustained rate, 429s, failures.
 Writes bench/tls.md and bench/tls.json. Everything runs on 127.0.0.1; nothing reaches AWS.
-Sizes: BENCH_TLS_CLIENTS (10000); BENCH_TLS_PARTS (delivery,throttled).
+Sizes: BENCH_TLS_CLIENTS (10000); BENCH_TLS_THROTTLE_CLIENTS (18000: a run long enough that the
+2,000-call burst is a small part of it); BENCH_TLS_PARTS (delivery,throttled).
 """
 import json
 import os
@@ -24,6 +25,8 @@ import chat  # noqa: E402  the stack, tokens and runs of the chat part
 
 ROOT, WSADM, WORK, OUT = chat.ROOT, chat.WSADM, chat.WORK, chat.OUT
 CLIENTS = int(os.environ.get("BENCH_TLS_CLIENTS", 10000))
+THROTTLE_CLIENTS = int(os.environ.get("BENCH_TLS_THROTTLE_CLIENTS", 18000))
+BURST = 2000
 NODE_DIR = ROOT / "target/bench/node"
 log = chat.log
 
@@ -135,8 +138,8 @@ def delivery(n):
 
 
 def throttled(n):
-    R = {"clients": n, "account_rate": 2000, "latency_ms": 30}
-    st = TlsStack("throttle", "--connections-latency-ms", "30", "--account-rate", "2000", "--account-burst", "2000")
+    R = {"clients": n, "account_rate": 2000, "burst": BURST, "latency_ms": 30}
+    st = TlsStack("throttle", "--connections-latency-ms", "30", "--account-rate", "2000", "--account-burst", str(BURST))
     try:
         p, out = hold(st, n, 1)
         time.sleep(31)
@@ -188,8 +191,15 @@ def report(R):
     if "wsadm" in t:
         w = t["wsadm"]
         rep = w["report"]
-        calls = (rep.get("delivered") or 0) + (rep.get("throttled") or 0)
-        lines += [row(f"throttle 2,000 rps (burst 2,000) + 30 ms, {t['ids']:,} clients", w, t["ids"]),
+        # Every call the throttle let through: delivered, and gone (stale records answer 410).
+        accepted = (rep.get("delivered") or 0) + (rep.get("gone") or 0)
+        calls = accepted + (rep.get("throttled") or 0)
+        burst = t.get("burst", 2000)
+        sustained = (accepted - burst) / w["secs"] if w["secs"] else 0
+        lines += [row(f"throttle 2,000 rps (burst {burst:,}) + 30 ms, {t['ids']:,} targets", w, t["ids"]),
+                  f"| gone (stale records, 410) | {rep.get('gone') or 0} |",
+                  f"| sustained past the burst: (calls let through - {burst:,}) / the whole run, a lower bound "
+                  f"| {sustained:,.0f}/s ({100 * sustained / 2000:.0f}% of 2,000/s) |",
                   f"| share of calls answered 429 | {100 * (rep.get('throttled') or 0) / max(calls, 1):.1f}% |",
                   f"| clients with exactly 1 | {t.get('clients_exact')} of {t['clients']:,} |"]
     for k in ("delivery_error", "throttled_error"):
@@ -209,7 +219,7 @@ def main():
         if name not in parts:
             continue
         try:
-            R[name] = fn(CLIENTS)
+            R[name] = fn(THROTTLE_CLIENTS if name == "throttled" else CLIENTS)
         except Exception as e:  # noqa: BLE001 - report what was measured
             R[f"{name}_error"] = repr(e)
             log(f"{name} failed: {e!r}")
