@@ -1,6 +1,6 @@
 //! `wsadm local --tls` as on AWS: https:// and wss:// only. With the CA it prints in
 //! AWS_CA_BUNDLE, wsadm (AWS calls, @connections, the WebSocket clients), the AWS CLI and a
-//! plain WebSocket client all work; without it, wsadm refuses with a hint.
+//! plain WebSocket client all work; without it, or with another CA, wsadm refuses with a hint.
 
 mod common;
 
@@ -225,6 +225,29 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     let r = wsadm(&bad_ca, &["apis", "ls"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("holds no PEM certificate"), "{}", r.stderr);
+
+    // A valid CA that did not sign the server: a certificate error with the hint, on the SDK
+    // path and the WebSocket path.
+    let other = t._dir.path().join("other-ca.pem");
+    std::fs::write(&other, wsadm_local::tls::LocalTls::generate().unwrap().ca_pem).unwrap();
+    let mut wrong_ca = no_ca.clone();
+    wrong_ca.push(("AWS_CA_BUNDLE".into(), other.display().to_string()));
+    let r = wsadm(&wrong_ca, &["apis", "ls"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.to_lowercase().contains("certificate"), "{}", r.stderr);
+    assert!(r.stderr.contains(wsadm_core::tls::UNTRUSTED_HINT), "{}", r.stderr);
+    let r = wsadm(&wrong_ca, &["client", &format!("{wss}?token={}", token("dave", SECRET)), "--no-reconnect"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains(wsadm_core::tls::UNTRUSTED_HINT), "{}", r.stderr);
+
+    // A bundle file that does not exist: a configuration error naming it, before any call.
+    let missing = t._dir.path().join("no-such-ca.pem").display().to_string();
+    let mut missing_ca = no_ca.clone();
+    missing_ca.push(("AWS_CA_BUNDLE".into(), missing.clone()));
+    let r = wsadm(&missing_ca, &["apis", "ls"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("cannot read the CA bundle {missing}")), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:") && !r.stderr.contains("panicked"), "{}", r.stderr);
 }
 
 /// The rest of the commands that talk to AWS, over TLS with the CA: each runs and answers
