@@ -548,7 +548,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsadm' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the message from a file (or pipe it on stdin)')
             [CompletionResult]::new('--max-rps', '--max-rps', [CompletionResultType]::ParameterName, 'Most @connections calls per second, retries included: a hard cap (they share the account''s limit with production traffic)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most calls in flight')
-            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per connection for 429, 5xx and timeouts')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per connection for 429, 5xx and connect failures (never after a timeout)')
             [CompletionResult]::new('--scan-segments', '--scan-segments', [CompletionResultType]::ParameterName, 'Parallel scan segments for --all')
             [CompletionResult]::new('--sender', '--sender', [CompletionResultType]::ParameterName, 'How calls are sent: direct (wsadm''s own signer on hyper''s pooled client), sdk (the AWS SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per target with its outcome')

@@ -513,7 +513,7 @@ set edit:completion:arg-completer[wsadm] = {|@words|
             cand --file 'Read the message from a file (or pipe it on stdin)'
             cand --max-rps 'Most @connections calls per second, retries included: a hard cap (they share the account''s limit with production traffic)'
             cand --concurrency 'Most calls in flight'
-            cand --max-attempts 'Attempts per connection for 429, 5xx and timeouts'
+            cand --max-attempts 'Attempts per connection for 429, 5xx and connect failures (never after a timeout)'
             cand --scan-segments 'Parallel scan segments for --all'
             cand --sender 'How calls are sent: direct (wsadm''s own signer on hyper''s pooled client), sdk (the AWS SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)'
             cand --report 'Write one JSON line per target with its outcome'

@@ -420,7 +420,7 @@ complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -s m -l message -
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l file -d 'Read the message from a file (or pipe it on stdin)' -r -F
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-rps -d 'Most @connections calls per second, retries included: a hard cap (they share the account\'s limit with production traffic)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l concurrency -d 'Most calls in flight' -r
-complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-attempts -d 'Attempts per connection for 429, 5xx and timeouts' -r
+complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l max-attempts -d 'Attempts per connection for 429, 5xx and connect failures (never after a timeout)' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l scan-segments -d 'Parallel scan segments for --all' -r
 complete -c wsadm -n "__fish_wsadm_using_subcommand broadcast" -l sender -d 'How calls are sent: direct (wsadm\'s own signer on hyper\'s pooled client), sdk (the AWS SDK client: slower, speaks to proxies), auto (direct unless HTTPS_PROXY/HTTP_PROXY applies)' -r -f -a "auto\t''
 direct\t''

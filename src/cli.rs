@@ -807,16 +807,18 @@ just below it with a few percent of calls answered 429.
 Answers are sorted by HTTP status first: 410 gone; 429 throttled (that connection backs
 off, jittered exponential); 5xx and connect failures retried up to --max-attempts; 401/403
 (wrong endpoint, credentials or IAM) and 413 (payload too large) stop the broadcast, delete
-nothing and are not retried. A request sent without an answer (reset, timeout) may have been
-delivered: it is not re-sent, and is reported failed with maybe_delivered: true, so re-sending
-the failures is at-least-once for those targets. A 410 removes that connection's record unless it is younger than
---min-age (it may still be in $connect) or names another stage. delivered + gone + failed +
-not attempted = targets, always, also on Ctrl-C (which stops sending, waits for the calls in
-flight and prints the partial summary).
+nothing and are not retried. With either sender (direct or sdk), a request that may have
+been sent and got no answer (reset, closed connection, timeout) may have been delivered: it
+is not re-sent, and is reported failed with maybe_delivered: true, so re-sending the
+failures is at-least-once for those targets. A 410 removes that connection's record unless
+it is younger than --min-age (it may still be in $connect) or names another stage.
+delivered + gone + failed + not attempted = targets, always, also on Ctrl-C (which stops
+sending, waits for the calls in flight and prints the partial summary).
 
-Exit codes: 0 all delivered or gone; 3 some failed or not attempted, reading the table failed
-part way, gone records could not be removed, the --report file could not be written completely, or the table holds invalid ids;
-4 a 403 stopped it; 1 a 413 stopped it; 130 interrupted.
+Exit codes: 0 all delivered or gone; 3 some failed or not attempted, reading the table
+failed part way, gone records could not be removed, the --report file could not be written
+completely, or the table holds invalid ids; 4 a 403 stopped it; 1 a 413 stopped it;
+130 interrupted.
 
 Examples:
   wsadm broadcast --room lobby --message '{\"type\":\"maintenance\",\"in\":\"5m\"}' --json
@@ -867,7 +869,7 @@ pub struct BroadcastCommand {
     /// Most calls in flight
     #[arg(long, value_name = "N", default_value_t = 256, help_heading = "Delivery")]
     pub concurrency: usize,
-    /// Attempts per connection for 429, 5xx and timeouts
+    /// Attempts per connection for 429, 5xx and connect failures (never after a timeout)
     #[arg(long, value_name = "N", default_value_t = 5, help_heading = "Delivery")]
     pub max_attempts: u32,
     /// Parallel scan segments for --all

@@ -1,6 +1,6 @@
 //! `wsadm local --tls` as on AWS: https:// and wss:// only. With the CA it prints in
 //! AWS_CA_BUNDLE, wsadm (AWS calls, @connections, the WebSocket clients), the AWS CLI and a
-//! plain WebSocket client all work; without it, wsadm refuses with a hint.
+//! plain WebSocket client all work; without it, or with another CA, wsadm refuses with a hint.
 
 mod common;
 
@@ -74,6 +74,20 @@ impl Tls {
         let connector = self.connector();
         let url = format!("{wss}?token={}", token(user, SECRET));
         tokio_tungstenite::connect_async_tls_with_config(url, None, false, Some(connector)).await.unwrap().0
+    }
+
+    /// The session table over https://, trusting the CA (and nothing else).
+    fn store(&self, table: &str) -> wsadm_core::store::SessionStore {
+        use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+        let bundle = wsadm_core::tls::load(std::path::Path::new(&self.ca)).unwrap();
+        let conf = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+            .endpoint_url(&self.endpoint)
+            .http_client(wsadm_core::localhost::sdk_http_client(Some(&bundle), false).unwrap())
+            .build();
+        wsadm_core::store::SessionStore::new(aws_sdk_dynamodb::Client::from_conf(conf), table)
     }
 
     fn connector(&self) -> tokio_tungstenite::Connector {
@@ -225,14 +239,72 @@ async fn every_path_works_over_tls_with_the_ca_and_none_without() {
     let r = wsadm(&bad_ca, &["apis", "ls"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("holds no PEM certificate"), "{}", r.stderr);
+
+    // A valid CA that did not sign the server: a certificate error with the hint, on the SDK
+    // path and the WebSocket path.
+    let other = t._dir.path().join("other-ca.pem");
+    std::fs::write(&other, wsadm_local::tls::LocalTls::generate().unwrap().ca_pem).unwrap();
+    let mut wrong_ca = no_ca.clone();
+    wrong_ca.push(("AWS_CA_BUNDLE".into(), other.display().to_string()));
+    let r = wsadm(&wrong_ca, &["apis", "ls"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.to_lowercase().contains("certificate"), "{}", r.stderr);
+    assert!(r.stderr.contains(wsadm_core::tls::UNTRUSTED_HINT), "{}", r.stderr);
+    let r = wsadm(&wrong_ca, &["client", &format!("{wss}?token={}", token("dave", SECRET)), "--no-reconnect"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains(wsadm_core::tls::UNTRUSTED_HINT), "{}", r.stderr);
+
+    // A bundle file that does not exist: a configuration error naming it, before any call.
+    let missing = t._dir.path().join("no-such-ca.pem").display().to_string();
+    let mut missing_ca = no_ca.clone();
+    missing_ca.push(("AWS_CA_BUNDLE".into(), missing.clone()));
+    let r = wsadm(&missing_ca, &["apis", "ls"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("cannot read the CA bundle {missing}")), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:") && !r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+/// Runs wsadm with `input` on its stdin (then closed), off the async threads.
+async fn wsadm_with_input(env: &[(String, String)], args: &[&str], input: &str) -> common::Run {
+    use std::io::Write;
+    let (env, input) = (env.to_vec(), input.to_string());
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let mut cmd = Command::new(common::wsadm_bin());
+        for k in wsadm_testkit::inherited_vars_to_clear() {
+            cmd.env_remove(k);
+        }
+        let mut child = cmd
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let start = std::time::Instant::now();
+        let out = child.wait_with_output().unwrap();
+        common::Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: start.elapsed(),
+        }
+    })
+    .await
+    .unwrap()
 }
 
 /// The rest of the commands that talk to AWS, over TLS with the CA: each runs and answers
-/// as it does over plain HTTP (audit's findings are exit 3, not a TLS failure).
+/// as it does over plain HTTP (audit's findings are exit 3, not a TLS failure); `client`
+/// sends and reads a reply, `logs trace` finds a connection, alarms are applied, listed and
+/// deleted, and `sessions prune` removes a gone record.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_other_commands_work_over_tls_too() {
     let t = start();
-    let wss = t.provision()["wss_url"].as_str().unwrap().to_string();
+    let outputs = t.provision();
+    let wss = outputs["wss_url"].as_str().unwrap().to_string();
     let _ws = t.client(&wss, "alice").await;
     let ls = wsadm_async(&t.env, &["sessions", "ls", "--api", STACK, "--stage", "prod", "-o", "json"]).await.ok();
     let id = ls.json()["sessions"][0]["connection_id"].as_str().unwrap().to_string();
@@ -259,6 +331,81 @@ async fn the_other_commands_work_over_tls_too() {
         assert!(!r.stderr.contains("certificate"), "{all:?}: {}", r.stderr);
         serde_json::from_str::<Value>(r.stdout.trim()).unwrap_or_else(|e| panic!("{all:?}: {e}: {}", r.stdout));
     }
+    let run = |args: &[&str]| {
+        let all: Vec<String> = args.iter().chain(&on).chain(&["-o", "json"]).map(|a| a.to_string()).collect();
+        let env = t.env.clone();
+        async move {
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            let r = wsadm_async(&env, &all).await;
+            assert!(!r.stderr.contains("certificate"), "{all:?}: {}", r.stderr);
+            r
+        }
+    };
+
+    // wsadm's own client over wss:// with the CA: one message sent, its reply read, exit 0.
+    let mut env = t.env.clone();
+    env.push(("CHAT_TOKEN".into(), token("bob", SECRET)));
+    let args = ["client", &wss, "--token-env", "CHAT_TOKEN", "--linger", "3s", "--no-reconnect"];
+    let c = wsadm_with_input(&env, &args, "{\"action\":\"whoami\"}\n").await;
+    assert_eq!(c.code, 0, "{}\n{}", c.stdout, c.stderr);
+    let replies: Vec<Value> = c.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert!(replies.iter().any(|v| v["type"] == "whoami" && v["userId"] == "bob"), "{}\n{}", c.stdout, c.stderr);
+
+    // logs trace of alice's connection (connected, then kicked), once its events are logged.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let trace = loop {
+        let r = run(&["logs", "trace", &id]).await;
+        if r.code == 0 && r.json()["found"] == true {
+            break r.json();
+        }
+        assert!(r.code == 0 || r.code == 5, "exit {}: {}", r.code, r.stderr);
+        assert!(std::time::Instant::now() < deadline, "never found in the logs: {}", r.stdout);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(trace["user"], "alice", "{trace:#}");
+
+    // alarms: apply creates the set, ls lists exactly those, delete removes them.
+    let topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+    let applied = run(&["alarms", "apply", "--topic", topic]).await.ok().json();
+    let created: Vec<String> = applied["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] == "create")
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!created.is_empty() && applied["summary"]["create"] == created.len(), "{applied:#}");
+    let names = |v: &Value| -> Vec<String> {
+        let mut n: Vec<String> =
+            v["alarms"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
+        n.sort();
+        n
+    };
+    let mut want = created.clone();
+    want.sort();
+    assert_eq!(names(&run(&["alarms", "ls"]).await.ok().json()), want);
+    let deleted = run(&["alarms", "delete", "--yes"]).await.ok().json();
+    assert_eq!(deleted["summary"]["delete"], created.len(), "{deleted:#}");
+    assert!(names(&run(&["alarms", "ls"]).await.ok().json()).is_empty());
+
+    // sessions prune (for real): a record whose connection is gone is removed, a live one kept.
+    let _carol = t.client(&wss, "carol").await;
+    let ghost = "Gh0stOverTls0A=";
+    let store = t.store(outputs["table"].as_str().unwrap());
+    let mut record = wsadm_core::store::Session::new(ghost, "ghost", 0);
+    record.stage = Some("prod".into());
+    store.put_session(&record).await.unwrap();
+    let pruned = run(&["sessions", "prune", "--min-age", "0s"]).await.ok().json();
+    let gone: Vec<&str> =
+        pruned["gone_sessions"].as_array().unwrap().iter().map(|g| g["connection_id"].as_str().unwrap()).collect();
+    assert!(gone.contains(&ghost), "{pruned:#}");
+    assert_eq!(pruned["errors"], 0, "{pruned:#}");
+    assert_eq!(pruned["removed"], pruned["gone"], "{pruned:#}");
+    assert!(store.get(ghost).await.unwrap().is_none(), "the gone record is removed");
+    let ls = run(&["sessions", "ls"]).await.ok().json();
+    let users: Vec<&str> = ls["sessions"].as_array().unwrap().iter().filter_map(|s| s["user_id"].as_str()).collect();
+    assert!(users.contains(&"carol"), "the live record stays: {ls:#}");
+
     let d = wsadm(&t.env, &["destroy", "--name", STACK, "--yes", "-o", "json"]);
     assert_eq!(d.code, 0, "{}", d.stderr);
 }

@@ -140,8 +140,35 @@ where
         }
         // An answer the SDK could not parse still has a status that says what to do.
         SdkError::ResponseError(_) if status.is_some() => classify_answer(status, "", "an unparseable answer"),
-        other => ConnError::Transient(aws_smithy_types::error::display::DisplayErrorContext(&other).to_string()),
+        // Sent (or maybe sent) and no answer: the message may have been delivered, so it is
+        // not re-sent; the same rule as the direct sender's (`poster`).
+        SdkError::TimeoutError(_) => ConnError::MaybeDelivered(detail(&err)),
+        SdkError::DispatchFailure(ref d) if !d.as_connector_error().is_some_and(never_sent) => {
+            ConnError::MaybeDelivered(detail(&err))
+        }
+        other => ConnError::Transient(detail(&other)),
     }
+}
+
+fn detail(err: &(dyn std::error::Error + 'static)) -> String {
+    aws_smithy_types::error::display::DisplayErrorContext(err).to_string()
+}
+
+/// Whether a dispatch failure happened before any of the request was written: no connection
+/// (refused, DNS, connect timeout, TLS handshake), or hyper dropped it unsent. Whatever the
+/// SDK's kind (`io`, `timeout`, `other`), anything else may have reached the server.
+fn never_sent(e: &aws_smithy_runtime_api::client::result::ConnectorError) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<hyper_util::client::legacy::Error>().is_some_and(|h| h.is_connect())
+            || s.downcast_ref::<hyper::Error>().is_some_and(|h| h.is_canceled())
+            || s.is::<aws_smithy_runtime_api::client::dns::ResolveDnsError>()
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// GetConnection's answer.
@@ -274,5 +301,117 @@ mod tests {
         let raw = HttpResponse::new(StatusCode::try_from(503).unwrap(), SdkBody::from("<html>"));
         let unparsed: SdkError<PostToConnectionError, HttpResponse> = SdkError::response_error("not JSON", raw);
         assert!(matches!(classify(unparsed), ConnError::Transient(_)));
+    }
+
+    type PostError =
+        SdkError<aws_sdk_apigatewaymanagement::operation::post_to_connection::PostToConnectionError, HttpResponse>;
+
+    /// A real connect failure from hyper's client (nothing listens on the port).
+    async fn refused() -> hyper_util::client::legacy::Error {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http::<http_body_util::Empty<bytes::Bytes>>();
+        let e = client.get(format!("http://127.0.0.1:{port}/").parse().unwrap()).await.unwrap_err();
+        assert!(e.is_connect(), "{e:?}");
+        e
+    }
+
+    /// A timeout or a failure after connecting may have delivered the message: never retried,
+    /// reported maybe delivered. Only a failure to connect (or resolve) is safe to retry.
+    #[tokio::test]
+    async fn sdk_failures_after_sending_are_maybe_delivered() {
+        use aws_smithy_runtime_api::client::dns::ResolveDnsError;
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        use aws_smithy_types::retry::ErrorKind;
+        let maybe = |e: PostError| {
+            let c = classify(e);
+            assert!(matches!(c, ConnError::MaybeDelivered(_)), "{c:?}");
+            assert!(!c.is_retryable());
+        };
+        let retried = |e: PostError| {
+            let c = classify(e);
+            assert!(matches!(c, ConnError::Transient(_)), "{c:?}");
+            assert!(c.is_retryable());
+        };
+        maybe(SdkError::timeout_error("operation attempt timeout"));
+        maybe(SdkError::dispatch_failure(ConnectorError::io("connection reset by peer".into())));
+        maybe(SdkError::dispatch_failure(ConnectorError::io(Box::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )))));
+        maybe(SdkError::dispatch_failure(ConnectorError::timeout("HTTP read timeout".into())));
+        maybe(SdkError::dispatch_failure(ConnectorError::user("dispatch gone".into())));
+        maybe(SdkError::dispatch_failure(ConnectorError::other("incomplete message".into(), None)));
+        maybe(SdkError::dispatch_failure(ConnectorError::other(
+            "incomplete message".into(),
+            Some(ErrorKind::TransientError),
+        )));
+        // Never connected: nothing was sent.
+        retried(SdkError::dispatch_failure(ConnectorError::io(Box::new(refused().await))));
+        retried(SdkError::dispatch_failure(ConnectorError::timeout(Box::new(refused().await))));
+        retried(SdkError::dispatch_failure(ConnectorError::io(Box::new(ResolveDnsError::new("no such host")))));
+        retried(SdkError::construction_failure("no credentials"));
+    }
+
+    fn sdk_client(port: u16, timeout: std::time::Duration) -> Client {
+        use aws_sdk_apigatewaymanagement::config::{BehaviorVersion, Credentials, Region};
+        let conf = aws_sdk_apigatewaymanagement::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "S", None, None, "t"))
+            .endpoint_url(format!("http://127.0.0.1:{port}/prod"))
+            .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
+            .timeout_config(
+                aws_smithy_types::timeout::TimeoutConfig::builder().operation_attempt_timeout(timeout).build(),
+            )
+            .build();
+        Client::from_conf(conf)
+    }
+
+    /// Through the SDK's own HTTP client: a server that reads the request and then closes, or
+    /// never answers, gets it once and the target is maybe delivered; a refused connection is
+    /// retryable.
+    #[tokio::test]
+    async fn the_sdk_sender_never_resends_what_may_have_arrived() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        use tokio::io::AsyncReadExt;
+        for answer_never in [false, true] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let requests = Arc::new(AtomicUsize::new(0));
+            let counted = requests.clone();
+            tokio::spawn(async move {
+                loop {
+                    let (mut sock, _) = listener.accept().await.unwrap();
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    // The body is 2 bytes after the head.
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    if answer_never {
+                        tokio::spawn(async move {
+                            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                            drop(sock);
+                        });
+                    }
+                }
+            });
+            let client = sdk_client(port, std::time::Duration::from_millis(300));
+            let r = post(&client, "a=", b"{}").await;
+            assert!(matches!(r, Err(ConnError::MaybeDelivered(_))), "answer_never={answer_never}: {r:?}");
+            assert_eq!(requests.load(Ordering::SeqCst), 1, "sent once");
+        }
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let r = post(&sdk_client(port, std::time::Duration::from_secs(5)), "a=", b"{}").await;
+        assert!(matches!(r, Err(ConnError::Transient(_))), "{r:?}");
     }
 }

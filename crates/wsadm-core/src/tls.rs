@@ -67,9 +67,13 @@ fn profile_value(text: &str, profile: &str, key: &str) -> Option<String> {
 }
 
 pub fn load(path: &Path) -> Result<CaBundle, Error> {
-    let pem = std::fs::read(path).map_err(|source| Error::Io {
-        context: format!("cannot read the CA bundle {} (AWS_CA_BUNDLE or the profile's ca_bundle)", path.display()),
-        source,
+    // A configuration mistake (exit 2, as a bundle without certificates), not a failed call.
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::invalid(
+            format!("cannot read the CA bundle {} (AWS_CA_BUNDLE or the profile's ca_bundle): {e}", path.display()),
+            "point AWS_CA_BUNDLE (or ca_bundle in the profile) at the CA's PEM file (wsadm local --tls prints it), \
+             or unset it to trust the system's roots",
+        )
     })?;
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
     if certs.is_empty() {
@@ -110,10 +114,15 @@ pub const UNTRUSTED_HINT: &str =
     "the endpoint's certificate is not trusted: set AWS_CA_BUNDLE to the CA that signed it \
      (`wsadm local --tls` prints its AWS_CA_BUNDLE), or fix the endpoint URL";
 
-/// True when an error chain says the peer's certificate was refused.
+/// True when an error chain (its Display or Debug text) says the peer's certificate was
+/// refused: by an unknown issuer, or by a known CA name whose signature does not match (another
+/// CA of the same name), an expiry, a wrong name.
 pub fn is_certificate_error(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    t.contains("invalid peer certificate") || t.contains("unknownissuer") || t.contains("certificate verify failed")
+    t.contains("invalid peer certificate")
+        || t.contains("invalidcertificate")
+        || t.contains("unknownissuer")
+        || t.contains("certificate verify failed")
 }
 
 #[cfg(test)]
@@ -138,5 +147,18 @@ mod tests {
         assert!(e.to_string().contains("holds no PEM certificate"), "{e}");
         let e = load(&dir.join("missing.pem")).unwrap_err();
         assert!(e.to_string().contains("cannot read the CA bundle"), "{e}");
+        assert_eq!(e.kind(), crate::error::ErrorKind::Usage, "a configuration mistake");
+    }
+
+    /// Every refusal of the server's certificate is recognised, in rustls' Display and Debug.
+    #[test]
+    fn certificate_errors_are_recognised() {
+        use rustls::CertificateError::*;
+        for c in [UnknownIssuer, BadSignature, Expired, NotValidForName, BadEncoding] {
+            let e = rustls::Error::InvalidCertificate(c);
+            assert!(is_certificate_error(&e.to_string()), "{e}");
+            assert!(is_certificate_error(&format!("{e:?}")), "{e:?}");
+        }
+        assert!(!is_certificate_error("Connection refused (os error 111)"));
     }
 }

@@ -287,7 +287,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
     };
     let stop = Arc::new(AtomicBool::new(false));
     let reader = targets::read(&args, store.as_ref(), &target.stage, api_stages.as_ref(), stop.clone()).await?;
-    let targets::Reader { stages, targets: mut rx, known_count, task } = reader;
+    let targets::Reader { stages, targets: mut rx, known_count, counts: read_counts, task } = reader;
     // Each stage's endpoint: this stage's as resolved (--domain included), the others' from the API.
     let mut endpoints = Vec::with_capacity(stages.len());
     for stage in &stages {
@@ -320,7 +320,7 @@ pub async fn run(ctx: &Ctx, args: BroadcastArgs) -> Result<BroadcastReport, Erro
         };
         // The stage goes in the report's lines when the broadcast may reach several.
         let stage_labels = if stages.len() > 1 { stages.clone() } else { vec![] };
-        let sending = Sending { args: &args, known_count, stage_labels, stop: stop.clone() };
+        let sending = Sending { args: &args, known_count, read_counts, stage_labels, stop: stop.clone() };
         match sending.run(routes, rx, data, &mut report).await {
             Ok(by_route) => by_route,
             Err(e) => {
@@ -383,6 +383,8 @@ struct Sending<'a> {
     args: &'a BroadcastArgs,
     /// Given ids: how many (a bar); from the table: unknown (a counter of read and sent).
     known_count: Option<u64>,
+    /// The table reader's counts (read, skipped), for the counter.
+    read_counts: Arc<targets::ReadCounts>,
     /// Route index -> stage, for the report's lines (empty: one stage, not named).
     stage_labels: Vec<String>,
     stop: Arc<AtomicBool>,
@@ -414,6 +416,7 @@ impl Sending<'_> {
         };
         let watcher = {
             let (stop, progress, bar, known) = (self.stop.clone(), progress.clone(), bar.clone(), self.known_count);
+            let read_counts = self.read_counts.clone();
             tokio::spawn(async move {
                 let mut signals = crate::term::stop_signals();
                 let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -428,10 +431,8 @@ impl Sending<'_> {
                                 bar.set_position(done);
                                 bar.update(&format!("429s {throttled}  retries {retries}"));
                             } else {
-                                let read = progress.read.load(Ordering::Relaxed);
-                                bar.update(&format!(
-                                    "{read} read from the table, {done} sent  429s {throttled}  retries {retries}"
-                                ));
+                                let line = read_counts.line(done);
+                                bar.update(&format!("{line}  429s {throttled}  retries {retries}"));
                             }
                         }
                     }

@@ -19,7 +19,7 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use wsadm_core::broadcast::{Outcome, Target};
@@ -48,6 +48,39 @@ pub struct Skipped {
     pub by_stage: BTreeMap<String, u64>,
 }
 
+/// Live counts of the table read, for the progress line. Counted as the records are read,
+/// skipped ones included: the sender's own count lags by up to the read-ahead and never sees
+/// the skipped.
+#[derive(Debug, Default)]
+pub struct ReadCounts {
+    /// Records read.
+    pub read: AtomicU64,
+    /// Of them, records of another stage (skipped).
+    pub other_stage: AtomicU64,
+    /// Of them, other records skipped: a stage the API does not have, an invalid id.
+    pub other_skipped: AtomicU64,
+}
+
+impl ReadCounts {
+    /// `12000 read from the table (300 of other stages skipped), 11000 sent`.
+    pub fn line(&self, sent: u64) -> String {
+        let (read, other_stage, other_skipped) = (
+            self.read.load(Ordering::Relaxed),
+            self.other_stage.load(Ordering::Relaxed),
+            self.other_skipped.load(Ordering::Relaxed),
+        );
+        let mut skipped = Vec::new();
+        if other_stage > 0 {
+            skipped.push(format!("{other_stage} of other stages skipped"));
+        }
+        if other_skipped > 0 {
+            skipped.push(format!("{other_skipped} other skipped"));
+        }
+        let skipped = if skipped.is_empty() { String::new() } else { format!(" ({})", skipped.join(", ")) };
+        format!("{read} read from the table{skipped}, {sent} sent")
+    }
+}
+
 /// Sorts candidates into routes (one per stage sent to): this stage is route 0; with
 /// `--all-stages`, the API's other stages follow, in name order.
 struct Sorter {
@@ -56,6 +89,7 @@ struct Sorter {
     /// Given ids are sent once each, whatever lists them twice (the table's are unique).
     seen: Option<HashSet<String>>,
     skipped: Skipped,
+    counts: Arc<ReadCounts>,
 }
 
 impl Sorter {
@@ -66,13 +100,16 @@ impl Sorter {
             all_stages,
             seen: dedupe.then(HashSet::new),
             skipped: Skipped::default(),
+            counts: Arc::default(),
         }
     }
 
     /// A connection read from the table, with the stage its record names (None: no record, or
     /// a record without a stage): its target, or None when it is skipped.
     fn sort(&mut self, id: String, stage: Option<String>) -> Option<Target> {
+        self.counts.read.fetch_add(1, Ordering::Relaxed);
         if validate_connection_id(&id).is_err() {
+            self.counts.other_skipped.fetch_add(1, Ordering::Relaxed);
             self.skipped.invalid_id += 1;
             if self.skipped.invalid_ids.len() < INVALID_SHOWN {
                 tracing::warn!(connection_id = %id, "not a connection id: skipped");
@@ -91,10 +128,12 @@ impl Sorter {
                 Some(&0) => 0,
                 Some(&r) if self.all_stages => r,
                 _ if self.all_stages => {
+                    self.counts.other_skipped.fetch_add(1, Ordering::Relaxed);
                     self.skipped.unknown_stage += 1;
                     return None;
                 }
                 _ => {
+                    self.counts.other_stage.fetch_add(1, Ordering::Relaxed);
                     self.skipped.other_stage += 1;
                     *self.skipped.by_stage.entry(s).or_default() += 1;
                     return None;
@@ -156,8 +195,9 @@ pub struct Reader {
     /// Route index -> stage.
     pub stages: Vec<String>,
     pub targets: mpsc::Receiver<Target>,
-    /// Given ids: how many (the table's are counted as they are read).
+    /// Given ids: how many (the table's are counted as they are read, in `counts`).
     pub known_count: Option<u64>,
+    pub counts: Arc<ReadCounts>,
     pub task: ReadTask,
 }
 
@@ -299,6 +339,7 @@ pub async fn read(
         // the report names every one.
         let targets: Vec<Target> = ids.into_iter().filter_map(|id| sorter.sort(id, None)).collect();
         let known_count = Some(targets.len() as u64);
+        let counts = sorter.counts.clone();
         let task = tokio::spawn(async move {
             for t in targets {
                 if tx.send(t).await.is_err() {
@@ -307,7 +348,7 @@ pub async fn read(
             }
             ReadEnd { skipped: sorter.skipped, ..ReadEnd::default() }
         });
-        return Ok(Reader { stages, targets: rx, known_count, task: ReadTask(task) });
+        return Ok(Reader { stages, targets: rx, known_count, counts, task: ReadTask(task) });
     }
     let store = store.cloned().ok_or_else(|| {
         Error::invalid("no session table for this API", "pass --table, or provision the stack with `wsadm provision`")
@@ -323,8 +364,9 @@ pub async fn read(
     };
     // The first page here: a table that cannot be read is an error before anything is sent.
     let first = candidates.try_next().await?;
+    let counts = sorter.counts.clone();
     let task = tokio::spawn(feed(first, candidates, sorter, tx, stop));
-    Ok(Reader { stages, targets: rx, known_count: None, task: ReadTask(task) })
+    Ok(Reader { stages, targets: rx, known_count: None, counts, task: ReadTask(task) })
 }
 
 impl Skipped {
@@ -439,6 +481,38 @@ mod tests {
         assert_eq!(n, 3001);
         assert!(end.error.unwrap().contains("Scan: throttled"));
         assert!(!end.stopped_early);
+    }
+
+    /// The counter follows the reader, not the sender: records are counted as they are read,
+    /// before anything takes them from the channel, skipped ones included.
+    #[tokio::test]
+    async fn the_counter_counts_records_as_read_skipped_ones_included() {
+        let (tx, mut rx) = mpsc::channel(READ_AHEAD);
+        let stop = Arc::new(AtomicBool::new(false));
+        let sorter = Sorter::new(&["prod".to_string()], false, false);
+        let counts = sorter.counts.clone();
+        let page: Vec<Result<(String, Option<String>), Error>> = vec![
+            Ok(("P2=".into(), Some("prod".into()))),
+            Ok(("D1=".into(), Some("dev".into()))),
+            Ok(("D2=".into(), Some("dev".into()))),
+            Ok(("not an id!".into(), Some("prod".into()))),
+            Ok(("P3=".into(), None)),
+        ];
+        let first = Some(("P1=".to_string(), Some("prod".to_string())));
+        let end = feed(first, stream::iter(page).boxed(), sorter, tx, stop).await;
+        assert_eq!(counts.read.load(Ordering::Relaxed), 6, "nothing was taken from the channel yet");
+        assert_eq!(counts.other_stage.load(Ordering::Relaxed), 2);
+        assert_eq!(counts.other_skipped.load(Ordering::Relaxed), 1);
+        assert_eq!(end.skipped.other_stage, 2);
+        assert_eq!(counts.line(0), "6 read from the table (2 of other stages skipped, 1 other skipped), 0 sent");
+        let mut queued = 0;
+        while rx.recv().await.is_some() {
+            queued += 1;
+        }
+        assert_eq!(queued, 3);
+        let fresh = ReadCounts::default();
+        fresh.read.store(5, Ordering::Relaxed);
+        assert_eq!(fresh.line(4), "5 read from the table, 4 sent");
     }
 
     #[tokio::test]
