@@ -102,7 +102,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let registry = Arc::new(Registry::new(config.limits.max_queued_bytes));
     config.faults.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let faults = Arc::new(FaultState::new(config.faults.clone()));
-    let sdk = moto_sdk_config(&config.moto_url, &config.region).await;
+    let sdk = local_sdk_config(&config.moto_url, &config.region).await;
     set_cloudwatch_role(&sdk, &config.account_id).await;
     // The handlers reach AWS through this emulator, as external clients do (with moto as the
     // DynamoDB engine their writes pass the same one-at-a-time gate); a fast DynamoDB engine
@@ -126,7 +126,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let dynamodb = Arc::new(DynamoDb::new(engine, &config.region, &config.account_id));
     let sweeper = match &config.dynamodb_url {
         Some(u) => {
-            let engine = aws_sdk_dynamodb::Client::new(&moto_sdk_config(u, &config.region).await);
+            let engine = aws_sdk_dynamodb::Client::new(&local_sdk_config(u, &config.region).await);
             Some(crate::dynamodb::ttl::spawn(dynamodb.clone(), engine, config.limits.ttl_sweep_interval))
         }
         None => None,
@@ -242,11 +242,12 @@ async fn handler_sdk_config(default: &str, dynamodb: Option<&str>, region: &str)
         .build()
 }
 
-/// An SDK configuration with everything sent to `moto_url`.
-async fn moto_sdk_config(moto_url: &str, region: &str) -> aws_config::SdkConfig {
+/// An SDK configuration with everything sent to `url` (moto, or an engine), with the local
+/// stack's credentials.
+pub async fn local_sdk_config(url: &str, region: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_string()))
-        .endpoint_url(moto_url)
+        .endpoint_url(url)
         .credentials_provider(aws_credential_types::Credentials::new("local", "local", None, None, "wsadm-local"))
         .load()
         .await

@@ -22,13 +22,7 @@ const BUDGET: Duration = Duration::from_secs(5);
 /// Runs the chat's requests through the engine at `url`; a failure only means a colder start.
 pub async fn warm_up(url: &str, region: &str) -> Duration {
     let started = Instant::now();
-    let config = aws_sdk_dynamodb::config::Builder::new()
-        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-        .region(aws_sdk_dynamodb::config::Region::new(region.to_string()))
-        .endpoint_url(url)
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "warm-up"))
-        .build();
-    let db = Client::from_conf(config);
+    let db = Client::new(&wsadm_local::server::local_sdk_config(url, region).await);
     let work = async {
         if create(&db).await.is_err() {
             return;
