@@ -194,8 +194,9 @@ One endpoint serves the API Gateway v2 control plane, the WebSocket data plane
 (ws://127.0.0.1:PORT/apis/{apiId}/{stage}) and @connections
 (http://127.0.0.1:PORT/apis/{apiId}/{stage}/@connections/{id}). DynamoDB goes to dynalite
 (thousands of writes a second; wsadm local keeps the TTL, point-in-time-recovery and encryption
-settings it lacks, and deletes expired items every --ttl-sweep seconds; WSADM_DYNALITE names
-its executable, else .venv/npm or PATH); every other service
+settings it lacks, and deletes expired items every --ttl-sweep seconds; it is warmed in the
+background as it starts, 1-2 s, so a load test's first second is not its JIT's; WSADM_DYNALITE
+names its executable, else .venv/npm or PATH); every other service
 (Lambda, Logs, CloudWatch, IAM, STS, Secrets Manager) is forwarded to moto. If an engine
 wsadm local started dies, it says so with the engine's last lines and exits 1. AWS_PROXY routes run the
 function's own `bootstrap` (from its zip, for this machine's architecture) as processes under

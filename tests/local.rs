@@ -163,32 +163,72 @@ fn dynamodb_at(url: &str) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(config)
 }
 
-/// dynalite is warmed as `wsadm local` starts: its scratch table comes and goes in the engine,
-/// and ListTables through the stack never shows it.
+/// Kills `wsadm local` (and so its engines) when the test ends, passed or not.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// dynalite is warmed as `wsadm local` starts (the stats say when it is done), and its scratch
+/// table is never listed through the stack nor created through it, while the engine has it.
 #[tokio::test]
 async fn the_engine_is_warmed_on_a_table_no_one_sees() {
     const SCRATCH: &str = "wsadm-local-warm-up";
-    let (mut child, mut lines) = start_local(&[], &[]);
+    let (child, mut lines) = start_local(&[], &[]);
+    let _child = Killed(child);
     let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(ready["dynamodb"]["engine"], "dynalite", "{ready}");
+    let endpoint = ready["endpoint"].as_str().unwrap().trim_end_matches('/').to_string();
     let engine = dynamodb_at(ready["dynamodb"]["url"].as_str().unwrap());
-    let front = dynamodb_at(ready["endpoint"].as_str().unwrap());
+    let front = dynamodb_at(&endpoint);
     let names = |c: &aws_sdk_dynamodb::Client| {
         let c = c.clone();
         async move { c.list_tables().send().await.unwrap().table_names().to_vec() }
     };
-    let (mut seen, start) = (false, std::time::Instant::now());
+    let stats_url = format!("{endpoint}/_wsadm/stats");
+    let start = std::time::Instant::now();
     loop {
-        let (in_engine, listed) = (names(&engine).await, names(&front).await);
+        let listed = names(&front).await;
         assert!(!listed.iter().any(|n| n == SCRATCH), "listed through the stack: {listed:?}");
-        if in_engine.iter().any(|n| n == SCRATCH) {
-            seen = true;
-        } else if seen {
+        let url = stats_url.clone();
+        let (_, stats) =
+            tokio::task::spawn_blocking(move || wsadm_testkit::http("GET", &url, "")).await.unwrap().unwrap();
+        let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+        if stats["dynamodbWarmedUp"] == true {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "warm-up not seen coming and going (seen: {seen})");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(stats["dynamodbWarmedUp"], false, "{stats}");
+        assert!(start.elapsed() < Duration::from_secs(60), "not warmed within 60 s: {stats}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    // Warmed: the scratch table is gone from the engine.
+    assert!(!names(&engine).await.iter().any(|n| n == SCRATCH));
+    // The name is the stack's own: refused through the front; made in the engine, never listed.
+    let create = |c: &aws_sdk_dynamodb::Client| {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        };
+        c.create_table()
+            .table_name(SCRATCH)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+            .send()
+    };
+    let refused = create(&front).await.unwrap_err();
+    let refused = aws_sdk_dynamodb::error::DisplayErrorContext(&refused).to_string();
+    assert!(refused.contains("scratch table"), "{refused}");
+    create(&engine).await.unwrap();
+    assert!(names(&engine).await.iter().any(|n| n == SCRATCH));
+    assert!(!names(&front).await.iter().any(|n| n == SCRATCH));
 }

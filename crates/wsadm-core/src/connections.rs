@@ -197,7 +197,7 @@ pub async fn post(client: &Client, connection_id: &str, data: &[u8]) -> Result<(
 
 pub async fn get(client: &Client, connection_id: &str) -> Result<ConnectionInfo, ConnError> {
     use aws_smithy_types::date_time::Format;
-    let o = client.get_connection().connection_id(connection_id).send().await.map_err(classify)?;
+    let o = client.get_connection().connection_id(connection_id).send().await.map_err(|e| not_a_post(classify(e)))?;
     Ok(ConnectionInfo {
         connected_at: o.connected_at().and_then(|t| t.fmt(Format::DateTime).ok()),
         last_active_at: o.last_active_at().and_then(|t| t.fmt(Format::DateTime).ok()),
@@ -208,7 +208,22 @@ pub async fn get(client: &Client, connection_id: &str) -> Result<ConnectionInfo,
 
 /// Closes one connection. A 410 means it was already closed.
 pub async fn delete(client: &Client, connection_id: &str) -> Result<(), ConnError> {
-    client.delete_connection().connection_id(connection_id).send().await.map(|_| ()).map_err(classify)
+    client
+        .delete_connection()
+        .connection_id(connection_id)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| not_a_post(classify(e)))
+}
+
+/// Only a post carries a message: a get or delete with no answer is a plain failure, and
+/// safe to try again.
+fn not_a_post(e: ConnError) -> ConnError {
+    match e {
+        ConnError::MaybeDelivered(d) => ConnError::Transient(d),
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +335,12 @@ mod tests {
 
     /// A timeout or a failure after connecting may have delivered the message: never retried,
     /// reported maybe delivered. Only a failure to connect (or resolve) is safe to retry.
+    #[test]
+    fn only_a_post_may_have_delivered_something() {
+        assert!(matches!(not_a_post(ConnError::MaybeDelivered("reset".into())), ConnError::Transient(_)));
+        assert!(matches!(not_a_post(ConnError::Gone), ConnError::Gone));
+    }
+
     #[tokio::test]
     async fn sdk_failures_after_sending_are_maybe_delivered() {
         use aws_smithy_runtime_api::client::dns::ResolveDnsError;

@@ -31,4 +31,6 @@ pub struct Emulator {
     pub dynamodb: Arc<crate::dynamodb::DynamoDb>,
     /// Forwards everything that is not API Gateway to moto.
     pub(crate) proxy: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>,
+    /// Set once the DynamoDB engine is warmed; `None` when it is not one the stack warms.
+    pub(crate) dynamodb_warmed: Option<Arc<std::sync::atomic::AtomicBool>>,
 }

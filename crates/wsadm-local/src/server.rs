@@ -41,6 +41,8 @@ pub struct Config {
     /// Serve https:// and wss:// with this (see [`crate::tls`]); the in-process handlers then
     /// reach the emulator on a second, plain loopback port.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Warm the fast DynamoDB engine as the stack starts: only one the stack started itself.
+    pub warm_up_dynamodb: bool,
 }
 
 /// A running emulator.
@@ -131,6 +133,15 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         }
         None => None,
     };
+    let warmed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let (true, Some(url)) = (config.warm_up_dynamodb, &config.dynamodb_url) {
+        let (url, region, warmed) = (url.clone(), config.region.clone(), warmed.clone());
+        tokio::spawn(async move {
+            let took = crate::dynamodb::warm_up::warm_up(&url, &region).await;
+            tracing::info!("the DynamoDB engine warmed up in {} ms", took.as_millis());
+            warmed.store(true, std::sync::atomic::Ordering::Release);
+        });
+    }
     let telemetry = Telemetry::new(&sdk);
     telemetry.spawn(config.limits.metrics_interval);
     let runtimes = Arc::new(crate::runtime::Runtimes::new(
@@ -156,6 +167,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         telemetry,
         dynamodb,
         proxy: hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http(),
+        dynamodb_warmed: config.warm_up_dynamodb.then_some(warmed),
     });
     let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
     let task = tokio::spawn(serve(listener, emulator.clone(), acceptor));
@@ -463,6 +475,8 @@ impl Emulator {
                     "throttled": self.faults.counters.lambda_throttled.load(std::sync::atomic::Ordering::Relaxed),
                 },
                 "sandboxes": self.invoker.runtimes.stats(),
+                // null when the engine is not one the stack warms.
+                "dynamodbWarmedUp": self.dynamodb_warmed.as_ref().map(|w| w.load(std::sync::atomic::Ordering::Acquire)),
             })),
             _ => text_response(
                 StatusCode::NOT_FOUND,

@@ -61,6 +61,8 @@ pub async fn emulator_on(limits: Limits, fast: bool) -> (Engines, Running) {
         limits,
         faults: Default::default(),
         tls: None,
+        // The shared test engine stays as it is: the binary's own test covers warming.
+        warm_up_dynamodb: false,
     })
     .await
     .unwrap();

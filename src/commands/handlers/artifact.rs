@@ -124,7 +124,7 @@ fn check_embedded(zip: &[u8], arch: Arch) -> Result<(), Error> {
         Error::other(
             wsadm_core::ErrorKind::Failure,
             format!("the {} handlers embedded in wsadm {VERSION} cannot run on Lambda: {why}", arch.name()),
-            build_hint(arch),
+            format!("this release was packaged wrongly: report it; meanwhile {}", build_hint(arch)),
         )
     };
     let exe = bootstrap_of(zip).map_err(|e| unusable(e.to_string()))?;

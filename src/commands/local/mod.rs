@@ -2,7 +2,6 @@
 //! it (moto; dynalite for DynamoDB), supervised: if one dies, wsadm local says so and stops.
 
 mod engines;
-mod warm_up;
 
 pub use crate::args::local::DynamoDbEngine;
 use crate::output::{Block, Report};
@@ -153,11 +152,6 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
                 let d = engines::start_dynalite(&bin, &args.region, &args.account_id).await?;
                 let url = d.url.clone();
                 children.push(d);
-                let (u, region) = (url.clone(), args.region.clone());
-                tokio::spawn(async move {
-                    let took = warm_up::warm_up(&u, &region).await;
-                    tracing::info!("dynalite warmed up in {} ms", took.as_millis());
-                });
                 DynamoDbInfo { engine: "dynalite", url }
             }
             None if choice == DynamoDbEngine::Dynalite => {
@@ -194,6 +188,7 @@ pub async fn run(args: LocalArgs, ready: impl FnOnce(&Ready)) -> Result<Stopped,
         limits: args.limits,
         faults: args.faults,
         tls: tls.as_ref().map(|(_, server)| server.clone()),
+        warm_up_dynamodb: dynamodb.engine == "dynalite",
     })
     .await
     .map_err(|source| Error::Io {

@@ -20,7 +20,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use wire::{ddb_error, Answer};
 
-/// The scratch table `wsadm local` warms the engine with before anyone uses it; never listed.
+pub mod warm_up;
+
+/// The scratch table the engine is warmed with ([`warm_up`]): never listed, never created
+/// through the front.
 pub const WARM_UP_TABLE: &str = "wsadm-local-warm-up";
 
 /// Which engine answers DynamoDB.
@@ -148,6 +151,10 @@ impl DynamoDb {
             "DescribeTimeToLive" | "UpdateTimeToLive" | "DescribeContinuousBackups" | "UpdateContinuousBackups" => {
                 self.settings_op(headers, op, &table, &input).await
             }
+            "CreateTable" if table == WARM_UP_TABLE => ddb_error(
+                "ValidationException",
+                &format!("{WARM_UP_TABLE} is wsadm local's own scratch table: choose another name"),
+            ),
             "CreateTable" => {
                 let sse = input.as_object_mut().and_then(|o| o.remove("SSESpecification"));
                 let tags = input.as_object_mut().and_then(|o| o.remove("Tags"));

@@ -3,7 +3,8 @@
 //! fraction of its speed, and the queue that built up was the run's connect p99 (135-335 ms;
 //! under 50 ms once warm). DynamoDB on AWS has no such start, so the stack runs the chat's
 //! kinds of requests through the engine as it starts, in the background (it takes 1-2 s of
-//! the engine's time), on a scratch table that ListTables never shows.
+//! the engine's time), on a scratch table that the front never lists nor lets anyone create.
+//! Only an engine the stack started is warmed, never a user's running one.
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
@@ -13,7 +14,7 @@ use aws_sdk_dynamodb::Client;
 use futures::StreamExt;
 use std::time::{Duration, Instant};
 
-use wsadm_local::dynamodb::WARM_UP_TABLE as TABLE;
+use super::WARM_UP_TABLE as TABLE;
 /// Rounds of put, get, update, query and delete: enough for Node to optimise those paths.
 const ROUNDS: usize = 600;
 /// Past this the engine is left as it is: warming is a speed-up, never a reason to wait.
@@ -22,7 +23,7 @@ const BUDGET: Duration = Duration::from_secs(5);
 /// Runs the chat's requests through the engine at `url`; a failure only means a colder start.
 pub async fn warm_up(url: &str, region: &str) -> Duration {
     let started = Instant::now();
-    let db = Client::new(&wsadm_local::server::local_sdk_config(url, region).await);
+    let db = Client::new(&crate::server::local_sdk_config(url, region).await);
     let work = async {
         if create(&db).await.is_err() {
             return;
