@@ -85,18 +85,22 @@ mod tests {
         }
     }
 
+    impl HttpClient for Slow {
+        fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+            SharedHttpConnector::new(self.clone())
+        }
+    }
+
     #[tokio::test]
     async fn no_more_than_the_limit_are_in_flight_and_every_call_is_answered() {
         let slow = Slow::default();
+        let limited = Limited::new(SharedHttpClient::new(slow.clone()), 4);
         // Connectors the SDK makes for different settings share one set of permits.
-        let permits = Arc::new(Semaphore::new(4));
-        let connector = |_| {
-            SharedHttpConnector::new(LimitedConnector {
-                inner: SharedHttpConnector::new(slow.clone()),
-                permits: permits.clone(),
-            })
-        };
-        let (a, b) = (connector(0), connector(1));
+        let components =
+            aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder::for_tests().build().unwrap();
+        let a = limited.http_connector(&HttpConnectorSettings::default(), &components);
+        let other = HttpConnectorSettings::builder().connect_timeout(Duration::from_secs(1)).build();
+        let b = limited.http_connector(&other, &components);
         let calls: Vec<_> = (0..40)
             .map(|i| {
                 let c = if i % 2 == 0 { a.clone() } else { b.clone() };
