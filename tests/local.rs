@@ -152,15 +152,9 @@ fn without_dynalite_it_says_what_to_install_or_falls_back_loudly() {
     assert!(stderr.contains("warning: dynalite is not installed"), "{stderr}");
 }
 
-/// An SDK client of DynamoDB at `url` with the local credentials.
-fn dynamodb_at(url: &str) -> aws_sdk_dynamodb::Client {
-    let config = aws_sdk_dynamodb::config::Builder::new()
-        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "test"))
-        .build();
-    aws_sdk_dynamodb::Client::from_conf(config)
+/// An SDK client of DynamoDB at `url`, configured as the stack configures its own.
+async fn dynamodb_at(url: &str) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(&wsadm_local::server::local_sdk_config(url, "us-east-1").await)
 }
 
 /// Kills `wsadm local` (and so its engines) when the test ends, passed or not.
@@ -183,8 +177,8 @@ async fn the_engine_is_warmed_on_a_table_no_one_sees() {
     let ready: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(ready["dynamodb"]["engine"], "dynalite", "{ready}");
     let endpoint = ready["endpoint"].as_str().unwrap().trim_end_matches('/').to_string();
-    let engine = dynamodb_at(ready["dynamodb"]["url"].as_str().unwrap());
-    let front = dynamodb_at(&endpoint);
+    let engine = dynamodb_at(ready["dynamodb"]["url"].as_str().unwrap()).await;
+    let front = dynamodb_at(&endpoint).await;
     let names = |c: &aws_sdk_dynamodb::Client| {
         let c = c.clone();
         async move { c.list_tables().send().await.unwrap().table_names().to_vec() }
